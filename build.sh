@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# kenshell build driver.
+#
+#   ./build.sh          build what is missing (V8 from libnode, native/, src/)
+#   ./build.sh test     build, then run every test (native GoogleTest + C# xunit)
+#   ./build.sh bench    build, then run the benchmarks in bench/
+#   ./build.sh clean    remove build/
+#
+# Everything goes under build/ (ignored by git). Nothing is installed
+# system-wide: V8 comes from Debian's libnode packages, fetched with
+# `apt-get download` and unpacked with `dpkg-deb -x` into build/deps/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="$ROOT/build"
+DEPS="$BUILD/deps"
+# One pinned version of V8: a checkpoint is a V8 snapshot and is tied to the
+# exact engine build, so the engine must not drift under a store.
+LIBNODE_VERSION="18.20.4+dfsg-1~deb12u3"
+LIBNODE_ROOT="$DEPS/libnode"
+LIBNODE_STAMP="$LIBNODE_ROOT/.version"
+
+log() { printf '[build] %s\n' "$*" >&2; }
+
+fetch_libnode() {
+    if [[ -f "$LIBNODE_STAMP" && "$(cat "$LIBNODE_STAMP")" == "$LIBNODE_VERSION" ]]; then
+        return
+    fi
+    log "fetching V8 (Debian libnode108/libnode-dev $LIBNODE_VERSION)"
+    local dl="$DEPS/download"
+    rm -rf "$dl" "$LIBNODE_ROOT"
+    mkdir -p "$dl" "$LIBNODE_ROOT"
+    # A fresh machine has empty apt lists; refresh them once if the pinned
+    # packages cannot be found.
+    if ! apt-cache show "libnode108=$LIBNODE_VERSION" >/dev/null 2>&1; then
+        log "apt lists do not know libnode108=$LIBNODE_VERSION; running apt-get update"
+        if [[ $(id -u) -eq 0 ]]; then apt-get update -qq >&2; else sudo apt-get update -qq >&2; fi
+    fi
+    # apt-get download runs as _apt when it can; a root-owned folder makes it
+    # warn and fall back to root, which is harmless, so the warning is hidden.
+    (cd "$dl" && apt-get download -q "libnode108=$LIBNODE_VERSION" "libnode-dev=$LIBNODE_VERSION" 2>&1 \
+        | grep -v 'Download is performed unsandboxed' >&2 || true)
+    local debs=("$dl"/*.deb)
+    if [[ ${#debs[@]} -ne 2 || ! -f "${debs[0]}" ]]; then
+        log "error: could not download libnode108/libnode-dev $LIBNODE_VERSION"
+        exit 1
+    fi
+    for deb in "${debs[@]}"; do dpkg-deb -x "$deb" "$LIBNODE_ROOT"; done
+    rm -rf "$dl"
+    echo "$LIBNODE_VERSION" >"$LIBNODE_STAMP"
+}
+
+build_native() {
+    log "building native/"
+    cmake -S "$ROOT/native" -B "$BUILD/native-obj" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DLIBNODE_ROOT="$LIBNODE_ROOT" -DKENV8_OUTPUT_DIR="$BUILD/native" >/dev/null
+    if ! cmake --build "$BUILD/native-obj" -j"$(nproc)" >"$BUILD/native-build.log" 2>&1; then
+        grep -v '^\[' "$BUILD/native-build.log" >&2 || true
+        log "error: native build failed (full log: build/native-build.log)"
+        exit 1
+    fi
+    test -f "$BUILD/native/libkenv8.so" || { log "error: native build produced no libkenv8.so"; exit 1; }
+}
+
+build_dotnet() {
+    log "building src/ (dotnet)"
+    dotnet build "$ROOT/KenShell.sln" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+}
+
+build_all() {
+    fetch_libnode
+    build_native
+    build_dotnet
+}
+
+case "${1:-build}" in
+    build) build_all ;;
+    test)
+        build_all
+        log "running native tests"
+        (cd "$BUILD/native-obj" && ctest --output-on-failure)
+        log "running C# tests"
+        dotnet test "$ROOT/KenShell.sln" -c Release --no-build -nologo ${KENSHELL_TEST_FILTER:+--filter "$KENSHELL_TEST_FILTER"}
+        ;;
+    bench)
+        build_all
+        "$BUILD/native/kenv8-bench" "${@:2}"
+        ;;
+    clean) rm -rf "$BUILD" ;;
+    *) echo "usage: $0 [build|test|bench|clean]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,126 @@
+/*
+ * kenv8 — the engine room of kenshell: a plain C ABI over V8 10.2.
+ *
+ * This library owns the V8 isolate and context, runs source, exposes the
+ * host functions the JavaScript prelude needs, and writes checkpoints (V8
+ * startup snapshots of the whole heap) from a forked child. It holds no
+ * policy: when to checkpoint, what to keep, how to recover is decided by the
+ * C# host in src/.
+ *
+ * Threading: every kenv8_shell_* call except kenv8_shell_interrupt must be
+ * made from the thread that created the shell (the isolate stays entered on
+ * it, and a checkpoint forks that thread).
+ */
+#ifndef KENV8_H
+#define KENV8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KENV8_EXPORT __attribute__((visibility("default")))
+
+typedef struct kenv8_shell kenv8_shell;
+
+/* Result of running one turn. */
+typedef enum kenv8_status {
+    KENV8_OK = 0,           /* ran to completion; result printed to the output */
+    KENV8_THREW = 1,        /* completed by throwing; "Uncaught ..." printed */
+    KENV8_INCOMPLETE = 2,   /* source ends mid-construct; nothing ran */
+    KENV8_SYNTAX_ERROR = 3, /* did not compile; nothing ran; error printed */
+    KENV8_TERMINATED = 4,   /* interrupted (kenv8_shell_interrupt); state is dirty */
+    KENV8_FAILED = 5        /* engine-level failure; state is dirty; see last_error */
+} kenv8_status;
+
+/* Output streams in the turn's output records. */
+enum { KENV8_STDOUT = 1, KENV8_STDERR = 2 };
+
+/* Process-wide setup: the platform (with kenshell's page allocator and clock
+ * hooks) and V8 itself. Idempotent. Returns 0 on success. */
+KENV8_EXPORT int kenv8_initialize(void);
+
+/* The engine stamp written into every checkpoint: V8 version, build flags
+ * that change the snapshot format, and the host-function table size. A
+ * checkpoint whose stamp differs must not be loaded. Static storage. */
+KENV8_EXPORT const char* kenv8_engine_id(void);
+
+/* Creates a shell. With blob == NULL the context is fresh (no prelude yet);
+ * otherwise it is deserialized from a checkpoint blob previously produced by
+ * kenv8_shell_checkpoint_begin and verified by the caller. Returns NULL on
+ * failure with a message in err. */
+KENV8_EXPORT kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_len,
+                                             char* err, size_t err_len);
+KENV8_EXPORT void kenv8_shell_destroy(kenv8_shell* shell);
+
+/* Installs the runtime prelude into a fresh context. `source` must evaluate
+ * to a function; it is called once with the host-function object and must
+ * return the hooks object (see src/KenShell/Runtime/prelude.js). Returns 0 on
+ * success, otherwise writes the exception to err. */
+KENV8_EXPORT int kenv8_shell_install_prelude(kenv8_shell* shell, const char* source,
+                                             size_t len, char* err, size_t err_len);
+
+/* Runs one turn: `source` in V8's REPL evaluation mode (top-level let/const
+ * redeclaration, top-level await), then the microtask queue, then the
+ * prelude's formatting of the result. `label` names the script in stack
+ * traces (e.g. "REPL3"). Output goes to the turn's output buffer. */
+KENV8_EXPORT kenv8_status kenv8_shell_eval(kenv8_shell* shell, const char* source,
+                                           size_t len, const char* label);
+
+/* The output records of the last turn: a sequence of
+ *   [u8 stream][u32 little-endian length][length bytes of UTF-8]
+ * Valid until the next call on the shell. */
+KENV8_EXPORT size_t kenv8_shell_output(kenv8_shell* shell, const uint8_t** data);
+
+/* Message describing the last KENV8_FAILED. Valid until the next call. */
+KENV8_EXPORT const char* kenv8_shell_last_error(kenv8_shell* shell);
+
+/* Thread-safe and async-signal-tolerant: terminates the running turn, if any.
+ * Returns 1 if a turn was running. */
+KENV8_EXPORT int kenv8_shell_interrupt(kenv8_shell* shell);
+
+/* Heap statistics: used and total heap bytes. */
+KENV8_EXPORT void kenv8_shell_heap(kenv8_shell* shell, uint64_t* used, uint64_t* total);
+
+/*
+ * Checkpoints.
+ *
+ * kenv8_shell_checkpoint_begin forks. The child serializes the heap with
+ * SnapshotCreator::CreateBlob, writes `path` (header + blob, see
+ * checkpoint_format.h), fsyncs it and _exits; it never returns. The parent
+ * returns the child's pid at once (or -errno) and goes on; it must reap the
+ * child with kenv8_checkpoint_wait. The child's stderr is captured (in a
+ * memfd) so that a V8 fatal error in the child can be reported by
+ * kenv8_checkpoint_wait. `fork_ns` receives the time the fork took.
+ */
+KENV8_EXPORT int kenv8_shell_checkpoint_begin(kenv8_shell* shell, const char* path,
+                                              uint64_t turn, const uint8_t store_id[16],
+                                              uint64_t* fork_ns);
+
+/* Waits up to timeout_ms for a checkpoint child. Returns 1 when it exited
+ * successfully, 0 when it failed (status written to `detail`), -1 on timeout
+ * (the child is then killed and reaped: a failed checkpoint), and 2 when
+ * timeout_ms == 0 and the child is still running. */
+KENV8_EXPORT int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size_t detail_len);
+
+/* Number of host functions in the external-reference table. A checkpoint
+ * written with more than this many cannot be loaded by this build. */
+KENV8_EXPORT uint32_t kenv8_host_function_count(void);
+
+/* Sets a per-process option the prelude reads with host.hostOption(name)
+ * (e.g. "colors" = 1 on a terminal, "columns"). Not saved with the heap. */
+KENV8_EXPORT void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int32_t value);
+
+/* Checkpoint file format constants, for the C# reader. */
+KENV8_EXPORT uint32_t kenv8_checkpoint_header_size(void);
+
+/* CRC32C (Castagnoli), the checksum every store record carries. */
+KENV8_EXPORT uint32_t kenv8_crc32c(uint32_t crc, const uint8_t* data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KENV8_H */

@@ -1,0 +1,114 @@
+// The C ABI (kenv8.h) over Shell. Thin on purpose: argument checks and
+// conversions only.
+#include <v8.h>
+
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "engine_id.h"
+#include "host_functions.h"
+#include "kenv8.h"
+#include "platform.h"
+#include "shell.h"
+
+namespace kenv8 {
+
+const char* EngineId() {
+    // Everything that decides whether a snapshot can be read back: the exact
+    // V8 version, and pointer compression (Debian builds libnode without it;
+    // a build with it lays out the heap differently).
+    static const std::string id = std::string("V8 ") + v8::V8::GetVersion() +
+#ifdef V8_COMPRESS_POINTERS
+                                  "; pointer-compression";
+#else
+                                  "; no-pointer-compression";
+#endif
+    return id.c_str();
+}
+
+}  // namespace kenv8
+
+namespace {
+
+void CopyError(const std::string& message, char* err, size_t err_len) {
+    if (err != nullptr && err_len > 0) std::snprintf(err, err_len, "%s", message.c_str());
+}
+
+kenv8::Shell* AsShell(kenv8_shell* handle) { return reinterpret_cast<kenv8::Shell*>(handle); }
+
+}  // namespace
+
+extern "C" int kenv8_initialize(void) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // The heap is saved as a whole, so nothing may live outside it that
+        // a restore would need. Intl data comes from the system ICU
+        // (Debian's libnode links libicu72), which needs no data file.
+        v8::V8::InitializePlatform(kenv8::GetPlatform());
+        v8::V8::Initialize();
+    });
+    return 0;
+}
+
+extern "C" const char* kenv8_engine_id(void) { return kenv8::EngineId(); }
+
+extern "C" kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_len, char* err,
+                                           size_t err_len) {
+    kenv8_initialize();
+    std::string error;
+    std::string data;
+    if (blob != nullptr && blob_len > 0) data.assign(reinterpret_cast<const char*>(blob), blob_len);
+    auto shell = kenv8::Shell::Create(std::move(data), &error);
+    if (!shell) {
+        CopyError(error, err, err_len);
+        return nullptr;
+    }
+    return reinterpret_cast<kenv8_shell*>(shell.release());
+}
+
+extern "C" void kenv8_shell_destroy(kenv8_shell* shell) { delete AsShell(shell); }
+
+extern "C" int kenv8_shell_install_prelude(kenv8_shell* shell, const char* source, size_t len,
+                                           char* err, size_t err_len) {
+    std::string error;
+    if (!AsShell(shell)->InstallPrelude(source, len, &error)) {
+        CopyError(error, err, err_len);
+        return -1;
+    }
+    return 0;
+}
+
+extern "C" kenv8_status kenv8_shell_eval(kenv8_shell* shell, const char* source, size_t len,
+                                         const char* label) {
+    return AsShell(shell)->Eval(source, len, label != nullptr ? label : "REPL");
+}
+
+extern "C" size_t kenv8_shell_output(kenv8_shell* shell, const uint8_t** data) {
+    const std::string& out = AsShell(shell)->output();
+    *data = reinterpret_cast<const uint8_t*>(out.data());
+    return out.size();
+}
+
+extern "C" const char* kenv8_shell_last_error(kenv8_shell* shell) {
+    return AsShell(shell)->last_error().c_str();
+}
+
+extern "C" int kenv8_shell_interrupt(kenv8_shell* shell) {
+    return AsShell(shell)->Interrupt() ? 1 : 0;
+}
+
+extern "C" void kenv8_shell_heap(kenv8_shell* shell, uint64_t* used, uint64_t* total) {
+    AsShell(shell)->HeapStats(used, total);
+}
+
+extern "C" uint32_t kenv8_host_function_count(void) {
+    size_t count = 0;
+    kenv8::HostFunctions(&count);
+    return static_cast<uint32_t>(count);
+}
+
+extern "C" void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int32_t value) {
+    AsShell(shell)->SetOption(name != nullptr ? name : "", value);
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <v8.h>
+
+#include <atomic>
+#include <mutex>
+#include <memory>
+#include <map>
+#include <string>
+
+#include "kenv8.h"
+
+namespace kenv8 {
+
+// One isolate + one context, created by a SnapshotCreator so that its heap
+// can be written out as a startup snapshot at any turn boundary.
+class Shell {
+public:
+    static Shell* From(v8::Isolate* isolate) {
+        return static_cast<Shell*>(isolate->GetData(0));
+    }
+
+    // blob may be empty (fresh context).
+    static std::unique_ptr<Shell> Create(std::string blob, std::string* error);
+    ~Shell();
+
+    bool InstallPrelude(const char* source, size_t len, std::string* error);
+    kenv8_status Eval(const char* source, size_t len, const char* label);
+    bool Interrupt();
+    void HeapStats(uint64_t* used, uint64_t* total);
+
+    // Runs in the forked child only: writes the checkpoint file and _exits.
+    [[noreturn]] void WriteCheckpointAndExit(const char* path, uint64_t turn,
+                                             const uint8_t store_id[16]);
+
+    void AppendOutput(int stream, const char* data, size_t len);
+    void SetOption(const std::string& name, int32_t value) { options_[name] = value; }
+    int32_t Option(const std::string& name) const {
+        auto it = options_.find(name);
+        return it == options_.end() ? 0 : it->second;
+    }
+    const std::string& output() const { return output_; }
+    const std::string& last_error() const { return last_error_; }
+
+private:
+    Shell() = default;
+    bool Init(std::string blob, std::string* error);
+    v8::Local<v8::Object> Hooks(v8::Local<v8::Context> context);
+    bool CallHook(v8::Local<v8::Context> context, const char* name, int argc,
+                  v8::Local<v8::Value>* argv);
+    void EndTurn();
+    static size_t NearHeapLimit(void* data, size_t current, size_t initial);
+
+    std::string blob_;             // checkpoint we were deserialized from
+    v8::StartupData startup_{};    // V8 keeps a pointer to this struct
+    std::unique_ptr<v8::SnapshotCreator> creator_;
+    v8::Isolate* isolate_ = nullptr;
+    v8::Global<v8::Context> context_;
+    std::string output_;
+    std::string last_error_;
+    std::map<std::string, int32_t> options_;
+    std::mutex running_mutex_;     // orders Interrupt() against the end of a turn
+    bool running_ = false;
+    std::atomic<bool> out_of_memory_{false};
+};
+
+}  // namespace kenv8

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Text;
+using KenShell.Engine;
+using KenShell.Runtime;
+using KenShell.Shell;
+using KenShell.Store;
+
+namespace KenShell.Cli;
+
+/// <summary>The kenshell command line.</summary>
+public static class ShellCommand
+{
+    /// <summary>Exit codes (documented in README.md).</summary>
+    public const int ExitOk = 0, ExitError = 1, ExitStoreLocked = 3, ExitEngineMismatch = 4;
+
+    public static RootCommand Build()
+    {
+        var address = new Argument<string>("address")
+        {
+            Description = "This shell's address and identity, HOST:PORT (e.g. 127.0.0.1:6666). Its store is the files ken_<address>_* .",
+        };
+        var dir = new Option<string?>("--dir")
+        {
+            Description = "Directory holding the store (default: the current directory)",
+        };
+        var eval = new Option<string?>("--eval", "-e")
+        {
+            Description = "Run CODE as one turn, print its result, and exit",
+            HelpName = "CODE",
+        };
+        var root = new RootCommand("kenshell: a JavaScript shell whose whole heap survives crashes and restarts.")
+        {
+            address,
+            dir,
+            eval,
+        };
+        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval)));
+        return root;
+    }
+
+    private static int Run(string address, string? directory, string? code)
+    {
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
+        var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+        if (StoreLayout.ValidateAddress(address) is { } problem)
+        {
+            stderr.WriteLine($"kenshell: {problem}");
+            return ExitError;
+        }
+        directory ??= Environment.CurrentDirectory;
+        if (!Directory.Exists(directory))
+        {
+            stderr.WriteLine($"kenshell: the directory {directory} does not exist");
+            return ExitError;
+        }
+
+        var layout = new StoreLayout(directory, address);
+        bool interactive = code is null && !Console.IsInputRedirected;
+        StoreLock storeLock;
+        try
+        {
+            storeLock = StoreLock.Acquire(layout);
+        }
+        catch (StoreLockedException e)
+        {
+            stderr.WriteLine($"kenshell: {e.Message}");
+            return ExitStoreLocked;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"kenshell: cannot lock the store in {layout.Directory}: {e.Message}");
+            return ExitError;
+        }
+
+        using (storeLock)
+        {
+            var store = new CheckpointStore(layout, stderr);
+            JsShell shell;
+            RecoveryReport report;
+            try
+            {
+                (shell, report) = store.Open(() => JsShell.CreateFresh(Prelude.Source));
+            }
+            catch (EngineMismatchException e)
+            {
+                stderr.WriteLine($"kenshell: {e.Message}");
+                return ExitEngineMismatch;
+            }
+            catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"kenshell: cannot open the store: {e.Message}");
+                return ExitError;
+            }
+
+            if (interactive) PrintBanner(stdout, layout, report);
+            bool colors = interactive && !Console.IsOutputRedirected;
+            using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
+            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive);
+            int exit = code is not null ? session.RunOnce(code) : session.Run();
+            stdout.Flush();
+            return exit;
+        }
+    }
+
+    private static void PrintBanner(TextWriter stdout, StoreLayout layout, RecoveryReport report)
+    {
+        string state = report.Fresh
+            ? $"new store ken_{layout.Address}_* in {layout.Directory}"
+            : $"restored turn {report.Turn} from {Path.GetFileName(report.CheckpointPath)} " +
+              $"({report.CheckpointBytes / 1024.0 / 1024.0:F1} MB) in {report.Elapsed.TotalMilliseconds:F0} ms";
+        stdout.WriteLine($"Welcome to kenshell ({JsShell.EngineId}): {state}.");
+        stdout.WriteLine("Type \".help\" for more information.");
+        stdout.Flush();
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace KenShell.Engine;
+
+/// <summary>
+/// One persistent JavaScript heap (a V8 isolate and context in libkenv8).
+/// All calls except <see cref="Interrupt"/> must come from the thread that
+/// created it.
+/// </summary>
+public sealed class JsShell : IDisposable
+{
+    private readonly ShellHandle _handle;
+
+    private JsShell(ShellHandle handle) => _handle = handle;
+
+    /// <summary>The engine stamp checkpoints carry (V8 version and build flags).</summary>
+    public static string EngineId
+    {
+        get
+        {
+            NativeMethods.EnsureResolver();
+            return Marshal.PtrToStringUTF8(NativeMethods.EngineId()) ?? "";
+        }
+    }
+
+    /// <summary>Size of the host-function table (external references) of this build.</summary>
+    public static uint HostFunctionCount
+    {
+        get
+        {
+            NativeMethods.EnsureResolver();
+            return NativeMethods.HostFunctionCount();
+        }
+    }
+
+    /// <summary>Sets a per-process option the prelude reads (not saved with the heap).</summary>
+    public void SetOption(string name, int value) => NativeMethods.ShellSetOption(_handle, name, value);
+
+    /// <summary>A new heap with the runtime prelude installed.</summary>
+    public static unsafe JsShell CreateFresh(string prelude)
+    {
+        JsShell shell = Create(ReadOnlySpan<byte>.Empty);
+        byte[] source = Encoding.UTF8.GetBytes(prelude);
+        byte* error = stackalloc byte[1024];
+        fixed (byte* src = source)
+        {
+            if (NativeMethods.ShellInstallPrelude(shell._handle, src, (nuint)source.Length, error, 1024) != 0)
+            {
+                string message = Marshal.PtrToStringUTF8((IntPtr)error) ?? "unknown error";
+                shell.Dispose();
+                throw new EngineException(message);
+            }
+        }
+        return shell;
+    }
+
+    /// <summary>A heap deserialized from a verified checkpoint blob.</summary>
+    public static JsShell Restore(ReadOnlySpan<byte> blob) => Create(blob);
+
+    private static unsafe JsShell Create(ReadOnlySpan<byte> blob)
+    {
+        NativeMethods.EnsureResolver();
+        byte* error = stackalloc byte[1024];
+        error[0] = 0;
+        ShellHandle handle;
+        fixed (byte* data = blob)
+        {
+            handle = NativeMethods.ShellCreate(blob.IsEmpty ? null : data, (nuint)blob.Length, error, 1024);
+        }
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            throw new EngineException(Marshal.PtrToStringUTF8((IntPtr)error) ?? "could not create the V8 isolate");
+        }
+        return new JsShell(handle);
+    }
+
+    /// <summary>Runs one turn. Its output is returned, not written.</summary>
+    public unsafe TurnResult Eval(string source, string label)
+    {
+        byte[] code = Encoding.UTF8.GetBytes(source);
+        byte[] name = Encoding.UTF8.GetBytes(label + "\0");
+        int status;
+        fixed (byte* src = code)
+        fixed (byte* lbl = name)
+        {
+            status = NativeMethods.ShellEval(_handle, src, (nuint)code.Length, lbl);
+        }
+        byte* data;
+        nuint length = NativeMethods.ShellOutput(_handle, &data);
+        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
+        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
+        return new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error);
+    }
+
+    private static List<OutputRecord> ParseOutput(ReadOnlySpan<byte> data)
+    {
+        // [u8 stream][u32 little-endian length][UTF-8 bytes], repeated.
+        var records = new List<OutputRecord>();
+        while (data.Length >= 5)
+        {
+            var stream = (OutputStream)data[0];
+            int length = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(1, 4)));
+            records.Add(new OutputRecord(stream, Encoding.UTF8.GetString(data.Slice(5, length))));
+            data = data.Slice(5 + length);
+        }
+        return records;
+    }
+
+    /// <summary>Stops the running turn, if any. Safe from any thread.</summary>
+    public bool Interrupt() => !_handle.IsClosed && NativeMethods.ShellInterrupt(_handle) != 0;
+
+    /// <summary>V8 heap statistics: bytes in use and bytes reserved.</summary>
+    public (ulong Used, ulong Total) Heap
+    {
+        get
+        {
+            NativeMethods.ShellHeap(_handle, out ulong used, out ulong total);
+            return (used, total);
+        }
+    }
+
+    /// <summary>
+    /// Forks a child that writes a checkpoint of the heap as it is now to
+    /// <paramref name="path"/> (and fsyncs it). Returns at once.
+    /// </summary>
+    public unsafe CheckpointWriter BeginCheckpoint(string path, ulong turn, ReadOnlySpan<byte> storeId)
+    {
+        if (storeId.Length != 16) throw new ArgumentException("store id must be 16 bytes", nameof(storeId));
+        byte[] file = Encoding.UTF8.GetBytes(path + "\0");
+        int pid;
+        ulong forkNs;
+        fixed (byte* f = file)
+        fixed (byte* id = storeId)
+        {
+            pid = NativeMethods.ShellCheckpointBegin(_handle, f, turn, id, out forkNs);
+        }
+        if (pid <= 0) throw new EngineException($"fork failed: {Marshal.GetPInvokeErrorMessage(-pid)}");
+        return new CheckpointWriter(pid, TimeSpan.FromTicks((long)(forkNs / 100)));
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,79 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace KenShell.Engine;
+
+/// <summary>P/Invoke declarations for libkenv8 (native/include/kenv8.h).</summary>
+internal static partial class NativeMethods
+{
+    private const string Library = "kenv8";
+
+    static NativeMethods()
+    {
+        // libkenv8.so is copied next to kenshell.dll by the build; its rpath
+        // ($ORIGIN/../deps/...) finds libnode from there. KENSHELL_NATIVE_DIR
+        // overrides the folder (tests, benchmarks).
+        NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != Library) return IntPtr.Zero;
+        string? dir = Environment.GetEnvironmentVariable("KENSHELL_NATIVE_DIR");
+        foreach (string? candidate in new[] { dir, AppContext.BaseDirectory })
+        {
+            if (string.IsNullOrEmpty(candidate)) continue;
+            string file = Path.Combine(candidate, "libkenv8.so");
+            if (File.Exists(file)) return NativeLibrary.Load(file);
+        }
+        return IntPtr.Zero;
+    }
+
+    /// <summary>Forces the static constructor (and so the resolver) to run.</summary>
+    internal static void EnsureResolver() { }
+
+    [LibraryImport(Library, EntryPoint = "kenv8_initialize")]
+    internal static partial int Initialize();
+
+    [LibraryImport(Library, EntryPoint = "kenv8_engine_id")]
+    internal static partial IntPtr EngineId();
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_create")]
+    internal static unsafe partial ShellHandle ShellCreate(byte* blob, nuint blobLength, byte* error, nuint errorLength);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_destroy")]
+    internal static partial void ShellDestroy(IntPtr shell);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_install_prelude")]
+    internal static unsafe partial int ShellInstallPrelude(ShellHandle shell, byte* source, nuint length, byte* error, nuint errorLength);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_eval")]
+    internal static unsafe partial int ShellEval(ShellHandle shell, byte* source, nuint length, byte* label);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_output")]
+    internal static unsafe partial nuint ShellOutput(ShellHandle shell, byte** data);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_last_error")]
+    internal static partial IntPtr ShellLastError(ShellHandle shell);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_interrupt")]
+    internal static partial int ShellInterrupt(ShellHandle shell);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_heap")]
+    internal static partial void ShellHeap(ShellHandle shell, out ulong used, out ulong total);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_checkpoint_begin")]
+    internal static unsafe partial int ShellCheckpointBegin(ShellHandle shell, byte* path, ulong turn, byte* storeId, out ulong forkNanoseconds);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_checkpoint_wait")]
+    internal static unsafe partial int CheckpointWait(int pid, int timeoutMs, byte* detail, nuint detailLength);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_host_function_count")]
+    internal static partial uint HostFunctionCount();
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_set_option", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void ShellSetOption(ShellHandle shell, string name, int value);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_checkpoint_header_size")]
+    internal static partial uint CheckpointHeaderSize();
+}

@@ -1,0 +1,3 @@
+using KenShell.Cli;
+
+return ShellCommand.Build().Parse(args).Invoke();

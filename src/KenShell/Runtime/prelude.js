@@ -1,0 +1,450 @@
+// kenshell runtime prelude. Runs once, inside `function (host) { ... }`,
+// when a store is created; everything it defines lives in the heap and is
+// saved with it. `host` holds the native host functions (see
+// native/src/host_functions.cc). Returns the hooks the engine calls.
+//
+// Rules for this file: capture every built-in used at run time now (users
+// patch built-in prototypes, and that must not break printing), and keep
+// every piece of state in the heap, never in the host.
+
+const { inspect, formatUncaught, formatSyntaxError, formatLog } = createInspect(host);
+
+const STDOUT = 1;
+const STDERR = 2;
+const ObjectDefineProperty = Object.defineProperty;
+const ObjectCreate = Object.create;
+const ObjectGetOwnPropertyNames = Object.getOwnPropertyNames;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const ObjectFreeze = Object.freeze;
+const ReflectApply = Reflect.apply;
+const ReflectConstruct = Reflect.construct;
+const ReflectOwnKeys = Reflect.ownKeys;
+const MapCtor = Map;
+const MapGet = Map.prototype.get;
+const MapSet = Map.prototype.set;
+const MapHas = Map.prototype.has;
+const MapDelete = Map.prototype.delete;
+const WeakMapCtor = WeakMap;
+const WeakMapGet = WeakMap.prototype.get;
+const WeakMapSet = WeakMap.prototype.set;
+const WeakMapHas = WeakMap.prototype.has;
+const StringRepeat = String.prototype.repeat;
+const StringSplit = String.prototype.split;
+const ArrayJoin = Array.prototype.join;
+const MathFloor = Math.floor;
+const TypeErrorCtor = TypeError;
+const call = (fn, self, ...args) => ReflectApply(fn, self, args);
+const hidden = (obj, key, value) =>
+  ObjectDefineProperty(obj, key, { value, writable: true, configurable: true, enumerable: false });
+
+const colors = () => host.hostOption('colors') === 1;
+
+// ---------------------------------------------------------------- console
+let groupIndent = '';
+const counts = new MapCtor();
+const timers = new MapCtor();
+
+function write(stream, text) {
+  if (groupIndent !== '') {
+    text = call(ArrayJoin, call(StringSplit, text, '\n'), '\n' + groupIndent);
+    text = groupIndent + text;
+  }
+  host.print(stream, text + '\n');
+}
+
+const consoleObject = {
+  log(...args) { write(STDOUT, formatLog(args)); },
+  info(...args) { write(STDOUT, formatLog(args)); },
+  debug(...args) { write(STDOUT, formatLog(args)); },
+  error(...args) { write(STDERR, formatLog(args)); },
+  warn(...args) { write(STDERR, formatLog(args)); },
+  trace(...args) {
+    const err = { name: 'Trace', message: formatLog(args) };
+    Error.captureStackTrace(err, consoleObject.trace);
+    write(STDERR, err.stack);
+  },
+  dir(value, options) {
+    write(STDOUT, inspect(value, { depth: 2, ...options, colors: false }));
+  },
+  assert(condition, ...args) {
+    if (!condition) {
+      write(STDERR, args.length === 0 ? 'Assertion failed' : 'Assertion failed: ' + formatLog(args));
+    }
+  },
+  count(label = 'default') {
+    label = `${label}`;
+    const n = (call(MapGet, counts, label) || 0) + 1;
+    call(MapSet, counts, label, n);
+    write(STDOUT, `${label}: ${n}`);
+  },
+  countReset(label = 'default') { call(MapDelete, counts, `${label}`); },
+  time(label = 'default') {
+    label = `${label}`;
+    if (call(MapHas, timers, label)) {
+      write(STDERR, `Warning: Label '${label}' already exists for console.time()`);
+      return;
+    }
+    call(MapSet, timers, label, performanceObject.now());
+  },
+  timeLog(label = 'default', ...data) {
+    label = `${label}`;
+    if (!call(MapHas, timers, label)) {
+      write(STDERR, `Warning: No such label '${label}' for console.timeLog()`);
+      return;
+    }
+    const ms = performanceObject.now() - call(MapGet, timers, label);
+    write(STDOUT, `${label}: ${formatDuration(ms)}` + (data.length ? ' ' + formatLog(data) : ''));
+  },
+  timeEnd(label = 'default') {
+    label = `${label}`;
+    if (!call(MapHas, timers, label)) {
+      write(STDERR, `Warning: No such label '${label}' for console.timeEnd()`);
+      return;
+    }
+    consoleObject.timeLog(label);
+    call(MapDelete, timers, label);
+  },
+  group(...label) {
+    if (label.length) write(STDOUT, formatLog(label));
+    groupIndent += '  ';
+  },
+  groupEnd() { groupIndent = groupIndent.slice(0, -2); },
+  table(data) { write(STDOUT, inspect(data, { colors: false })); },
+};
+consoleObject.groupCollapsed = consoleObject.group;
+
+function formatDuration(ms) {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(3)}s`;
+  return `${ms.toFixed(3)}ms`;
+}
+
+hidden(globalThis, 'console', consoleObject);
+
+// ------------------------------------------------------------ performance
+// performance.now counts from the store's creation: the offset is kept in
+// the heap and re-based after every restore, so it never runs backwards
+// across a restart. (The turn log will record it for replay.)
+let monotonicBase = host.monotonicNow();
+let monotonicOffset = 0;
+const performanceObject = {
+  now() { return monotonicOffset + (host.monotonicNow() - monotonicBase); },
+  timeOrigin: Date.now(),
+};
+hidden(globalThis, 'performance', performanceObject);
+
+// ------------------------------------------------------------ Math.random
+// V8 re-seeds its own Math.random every time a heap is restored; a PRNG
+// whose state lives in the heap continues where it left off instead.
+// xoshiro128** (public domain, Blackman & Vigna), seeded once from the OS.
+const rngState = new Uint32Array(4);
+for (let i = 0; i < 4; i++) rngState[i] = host.randomSeed();
+if ((rngState[0] | rngState[1] | rngState[2] | rngState[3]) === 0) rngState[0] = 1;
+function nextUint32() {
+  const s = rngState;
+  const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+  const t = s[1] << 9;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 11);
+  return result;
+}
+function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
+hidden(Math, 'random', {
+  random() {
+    // 53 random bits, as V8 does.
+    const hi = nextUint32() >>> 5;
+    const lo = nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  },
+}.random);
+
+// ----------------------------------------------------------------- crypto
+const cryptoObject = {
+  getRandomValues(array) {
+    const tag = host.typeTag(array);
+    if (tag !== 'typedarray' || array instanceof Float32Array || array instanceof Float64Array) {
+      throw new TypeErrorCtor('The data argument must be an integer-type TypedArray');
+    }
+    if (array.byteLength > 65536) {
+      throw new RangeError(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`);
+    }
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    for (let i = 0; i < bytes.length; i += 4) {
+      let word = host.randomSeed();
+      for (let j = 0; j < 4 && i + j < bytes.length; j++) {
+        bytes[i + j] = word & 0xff;
+        word = MathFloor(word / 256);
+      }
+    }
+    return array;
+  },
+  randomUUID() {
+    const b = cryptoObject.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = '';
+    for (let i = 0; i < 16; i++) {
+      hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+      if (i === 3 || i === 5 || i === 7 || i === 9) hex += '-';
+    }
+    return hex;
+  },
+};
+hidden(globalThis, 'crypto', cryptoObject);
+
+// -------------------------------------------- WeakRef, FinalizationRegistry
+// A FinalizationRegistry with pending cells cannot be snapshotted by V8,
+// and when garbage collection happens is not reproducible across a restore.
+// Both replacements conform to the spec, which never promises collection:
+// a WeakRef that always derefs to its target, a registry that never calls back.
+function checkTarget(target, what) {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) {
+    throw new TypeErrorCtor(`${what}: invalid target`);
+  }
+}
+class WeakRef {
+  #target;
+  constructor(target) {
+    checkTarget(target, 'WeakRef');
+    this.#target = target;
+  }
+  deref() { return this.#target; }
+}
+ObjectDefineProperty(WeakRef.prototype, Symbol.toStringTag, { value: 'WeakRef', configurable: true });
+class FinalizationRegistry {
+  constructor(cleanupCallback) {
+    if (typeof cleanupCallback !== 'function') {
+      throw new TypeErrorCtor('FinalizationRegistry: cleanup must be callable');
+    }
+  }
+  register(target, heldValue, unregisterToken) {
+    checkTarget(target, 'FinalizationRegistry.prototype.register');
+    if (target === heldValue) {
+      throw new TypeErrorCtor('FinalizationRegistry.prototype.register: target and holdings must not be same');
+    }
+    return undefined;
+  }
+  unregister(unregisterToken) {
+    checkTarget(unregisterToken, 'Invalid unregisterToken (\'' + typeof unregisterToken + '\')');
+    return false;
+  }
+}
+ObjectDefineProperty(FinalizationRegistry.prototype, Symbol.toStringTag, { value: 'FinalizationRegistry', configurable: true });
+hidden(globalThis, 'WeakRef', WeakRef);
+hidden(globalThis, 'FinalizationRegistry', FinalizationRegistry);
+
+// ------------------------------------------------------------------ Intl
+// Intl objects hold ICU objects outside the V8 heap, which V8's snapshot
+// serializer cannot write (the checkpoint child dies on a CHECK). Each Intl
+// constructor is replaced by a wrapper that keeps only its arguments (plain
+// data, saved with the heap) and creates the real ICU-backed object lazily.
+// The real objects sit in a cache that is dropped just before every
+// checkpoint (beforeSnapshot), so they never reach the serializer.
+const RealIntl = globalThis.Intl;
+let intlCache = new WeakMapCtor(); // wrapper -> real Intl object (never saved)
+const intlArgs = new WeakMapCtor(); // wrapper -> [Real, args] (saved)
+const intlBound = new WeakMapCtor(); // wrapper -> Map of bound getter functions (saved)
+
+function copyIntlArgument(value) {
+  // Arguments are kept as plain data: an options bag is copied, a locale
+  // list is copied, a wrapped Intl.Locale becomes its string.
+  if (value === undefined || value === null || typeof value !== 'object') return value;
+  if (call(WeakMapHas, intlArgs, value)) return `${realIntl(value)}`;
+  if (Array.isArray(value)) return value.map(copyIntlArgument);
+  const copy = {};
+  for (const key of ReflectOwnKeys(value)) {
+    if (typeof key === 'string') copy[key] = copyIntlArgument(value[key]);
+  }
+  return copy;
+}
+
+function realIntl(wrapper) {
+  let real = call(WeakMapGet, intlCache, wrapper);
+  if (real === undefined) {
+    const saved = call(WeakMapGet, intlArgs, wrapper);
+    if (saved === undefined) throw new TypeErrorCtor('Method called on an incompatible receiver');
+    real = ReflectConstruct(saved[0], saved[1]);
+    call(WeakMapSet, intlCache, wrapper, real);
+  }
+  return real;
+}
+
+const intlWrappers = new MapCtor(); // Real constructor -> wrapper constructor
+
+function wrapIntlResult(result) {
+  // Methods that return a new Intl object (Intl.Locale#maximize) get a wrapper too.
+  if (result !== null && typeof result === 'object') {
+    const proto = Object.getPrototypeOf(result);
+    if (proto !== null && call(MapHas, intlWrappers, proto.constructor)) {
+      const Wrapper = call(MapGet, intlWrappers, proto.constructor);
+      return new Wrapper(`${result}`);
+    }
+  }
+  return result;
+}
+
+function wrapIntl(name, callableWithoutNew) {
+  const Real = RealIntl[name];
+  if (typeof Real !== 'function') return;
+  // A function expression (not a method) so that it has a prototype and
+  // can be constructed; the computed key gives it the native name.
+  const wrapper = {
+    [name]: function (...args) {
+      if (new.target === undefined) {
+        if (!callableWithoutNew) throw new TypeErrorCtor(`Constructor Intl.${name} requires 'new'`);
+        return new Wrapper(...args);
+      }
+      // Construct once now so bad arguments throw here, as they would natively.
+      const real = ReflectConstruct(Real, args);
+      const self = ObjectCreate(new.target.prototype);
+      call(WeakMapSet, intlArgs, self, ObjectFreeze([Real, ObjectFreeze(copyIntlArgument(args))]));
+      call(WeakMapSet, intlCache, self, real);
+      return self;
+    },
+  };
+  const Wrapper = wrapper[name];
+  const proto = Wrapper.prototype;
+  for (const key of ReflectOwnKeys(Real.prototype)) {
+    if (key === 'constructor') continue;
+    const desc = ObjectGetOwnPropertyDescriptor(Real.prototype, key);
+    if (typeof desc.get === 'function') {
+      const getter = desc.get;
+      const get = {
+        get [key]() {
+          const value = call(getter, realIntl(this));
+          if (typeof value !== 'function') return wrapIntlResult(value);
+          // format/compare are getters returning a bound function; hand out
+          // one that holds the wrapper, not the ICU object, and keep it
+          // stable (nf.format === nf.format, as natively).
+          let bound = call(WeakMapGet, intlBound, this);
+          if (bound === undefined) {
+            bound = new MapCtor();
+            call(WeakMapSet, intlBound, this, bound);
+          }
+          let fn = call(MapGet, bound, key);
+          if (fn === undefined) {
+            const self = this;
+            fn = { [key]: (...a) => ReflectApply(call(getter, realIntl(self)), undefined, a) }[key];
+            call(MapSet, bound, key, fn);
+          }
+          return fn;
+        },
+      };
+      ObjectDefineProperty(proto, key, {
+        get: ObjectGetOwnPropertyDescriptor(get, key).get,
+        enumerable: desc.enumerable,
+        configurable: true,
+      });
+    } else if (typeof desc.value === 'function') {
+      const method = desc.value;
+      const holder = { [key](...a) { return wrapIntlResult(ReflectApply(method, realIntl(this), a)); } };
+      ObjectDefineProperty(proto, key, { value: holder[key], writable: true, enumerable: desc.enumerable, configurable: true });
+    } else {
+      ObjectDefineProperty(proto, key, desc);
+    }
+  }
+  for (const key of ObjectGetOwnPropertyNames(Real)) {
+    if (key === 'prototype' || key === 'length' || key === 'name') continue;
+    ObjectDefineProperty(Wrapper, key, ObjectGetOwnPropertyDescriptor(Real, key));
+  }
+  ObjectDefineProperty(Wrapper, 'length', { value: Real.length, configurable: true });
+  ObjectDefineProperty(Wrapper, 'prototype', { writable: false });
+  call(MapSet, intlWrappers, Real, Wrapper);
+  hidden(RealIntl, name, Wrapper);
+}
+
+if (RealIntl !== undefined) {
+  wrapIntl('Collator', true);
+  wrapIntl('DateTimeFormat', true);
+  wrapIntl('NumberFormat', true);
+  wrapIntl('PluralRules', false);
+  wrapIntl('RelativeTimeFormat', false);
+  wrapIntl('ListFormat', false);
+  wrapIntl('DisplayNames', false);
+  wrapIntl('Locale', false);
+  wrapIntl('Segmenter', false);
+}
+
+// ---------------------------------------------------------- _ and _error
+// As in Node's REPL: _ is the last result and _error the last uncaught
+// error, until the user assigns to them.
+let lastResult;
+let lastError;
+let underscoreMode = 0; // bit 1: _ assigned by the user, bit 2: _error assigned
+function replVariable(name, bit, get) {
+  ObjectDefineProperty(globalThis, name, {
+    get,
+    set(value) {
+      underscoreMode |= bit;
+      ObjectDefineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+      write(STDOUT, `Expression assignment to ${name} now disabled.`);
+    },
+    enumerable: false,
+    configurable: true,
+  });
+}
+replVariable('_', 1, () => lastResult);
+replVariable('_error', 2, () => lastError);
+
+// ------------------------------------------------------------------ hooks
+function show(value) {
+  return inspect(value, { colors: colors(), depth: 2, showProxy: true });
+}
+
+function reportUncaught(error) {
+  if ((underscoreMode & 2) === 0) lastError = error;
+  write(STDOUT, formatUncaught(error, { colors: colors() }));
+}
+
+// A top-level await still pending when its turn ends: its result is printed
+// by the later turn in which it settles.
+function awaitLater(promise) {
+  promise.then(
+    (completion) => {
+      const value = completion ? completion['.repl_result'] : undefined;
+      if ((underscoreMode & 1) === 0) lastResult = value;
+      write(STDOUT, show(value));
+    },
+    reportUncaught,
+  );
+}
+
+return {
+  // Called after each turn's microtasks with the promise REPL mode returns.
+  // Returns 0 (completed), 1 (threw), 2 (still pending).
+  finishTurn(promise) {
+    const [state, completion] = host.promiseState(promise);
+    if (state === 1) {
+      const value = completion['.repl_result'];
+      if ((underscoreMode & 1) === 0) lastResult = value;
+      write(STDOUT, show(value));
+      return 0;
+    }
+    if (state === 2) {
+      reportUncaught(completion);
+      return 1;
+    }
+    awaitLater(promise);
+    return 2;
+  },
+  uncaught(error) {
+    reportUncaught(error);
+  },
+  syntaxError(error, sourceLine, startColumn, endColumn) {
+    write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
+  },
+  // Runs in the checkpoint child just before V8 serializes the heap; what
+  // it changes exists only in that child.
+  beforeSnapshot() {
+    intlCache = new WeakMapCtor();
+    // performance.now resumes from this value in the restored heap.
+    monotonicOffset = performanceObject.now();
+  },
+  // Runs once in every heap restored from a checkpoint, before any turn.
+  afterRestore() {
+    monotonicBase = host.monotonicNow();
+  },
+};

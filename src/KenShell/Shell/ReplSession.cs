@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace KenShell.Shell;
+
+/// <summary>
+/// The read-eval-print loop around a <see cref="TurnRunner"/>: prompts and
+/// Ctrl-C on a terminal, the plain line protocol otherwise.
+///
+/// Non-interactive contract (scripts and tests rely on it): no prompt, no
+/// colour; each complete input is one turn; after the turn commits its
+/// console output and then its result go to stdout; diagnostics go to
+/// stderr; end of input exits 0.
+/// </summary>
+public sealed partial class ReplSession : IDisposable
+{
+    private const string ExitHint = "(To exit, press Ctrl+C again or Ctrl+D or type .exit)";
+
+    private readonly TurnRunner _runner;
+    private readonly TextReader _input;
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+    private readonly bool _interactive;
+    private readonly InputAccumulator _pending = new();
+    private readonly PosixSignalRegistration _sigint;
+    private int _idleInterrupts;
+
+    public ReplSession(TurnRunner runner, TextReader input, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        _runner = runner;
+        _input = input;
+        _stdout = stdout;
+        _stderr = stderr;
+        _interactive = interactive;
+        _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
+    }
+
+    private void OnInterrupt(PosixSignalContext context)
+    {
+        // Ctrl-C during a turn stops the turn (it is then rolled back).
+        if (_runner.Interrupt())
+        {
+            context.Cancel = true;
+            return;
+        }
+        if (!_interactive)
+        {
+            // Idle, reading a script: behave like any filter and stop. The
+            // store is consistent at every instant, so this loses nothing
+            // committed.
+            return;
+        }
+        context.Cancel = true;
+        if (_runner.TurnRunning) return;
+        if (Interlocked.Increment(ref _idleInterrupts) >= 2)
+        {
+            _stdout.WriteLine();
+            _stdout.Flush();
+            Environment.Exit(0);
+        }
+        _pending.Clear();
+        _stdout.WriteLine();
+        _stdout.WriteLine(ExitHint);
+        _stdout.Write("> ");
+        _stdout.Flush();
+    }
+
+    /// <summary>Runs until end of input or .exit. Returns the exit code.</summary>
+    public int Run()
+    {
+        while (true)
+        {
+            if (_interactive)
+            {
+                _stdout.Write(_pending.HasPending ? "... " : "> ");
+                _stdout.Flush();
+            }
+            string? line = _input.ReadLine();
+            if (line is null) return EndOfInput();
+            if (line.Length > 0) Interlocked.Exchange(ref _idleInterrupts, 0);
+
+            if (!_pending.HasPending)
+            {
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                if (DotCommand().Match(line.Trim()) is { Success: true } command && IsKnownCommand(command.Groups[1].Value))
+                {
+                    if (!RunCommand(command.Groups[1].Value)) return 0;
+                    continue;
+                }
+            }
+
+            string source = _pending.Add(line);
+            TurnOutcome outcome = _runner.Run(source);
+            if (outcome != TurnOutcome.Incomplete) _pending.Clear();
+        }
+    }
+
+    /// <summary>Runs one input as a turn (--eval). Returns the exit code.</summary>
+    public int RunOnce(string source)
+    {
+        TurnOutcome outcome = _runner.Run(source);
+        if (outcome == TurnOutcome.Incomplete)
+        {
+            _stderr.WriteLine("kenshell: the --eval input is incomplete (unexpected end of input); it was not run");
+            return 1;
+        }
+        return outcome == TurnOutcome.Committed ? 0 : 1;
+    }
+
+    private int EndOfInput()
+    {
+        if (_pending.HasPending)
+        {
+            _stderr.WriteLine("kenshell: the input ended inside an incomplete statement; it was not run");
+            _pending.Clear();
+        }
+        if (_interactive) _stdout.WriteLine();
+        _stdout.Flush();
+        return 0;
+    }
+
+    private static bool IsKnownCommand(string name) => name is "exit" or "help";
+
+    private bool RunCommand(string name)
+    {
+        switch (name)
+        {
+            case "exit":
+                return false;
+            case "help":
+                _stdout.WriteLine(".exit     Exit the shell (the heap is saved after every input)");
+                _stdout.WriteLine(".help     Print this help message");
+                _stdout.WriteLine();
+                _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
+                _stdout.Flush();
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    [GeneratedRegex(@"^\.([a-z]+)\b")]
+    private static partial Regex DotCommand();
+
+    public void Dispose() => _sigint.Dispose();
+}

@@ -1,0 +1,131 @@
+using KenShell.Engine;
+using KenShell.Store;
+
+namespace KenShell.Shell;
+
+/// <summary>
+/// Runs inputs as turns: evaluate, make durable, then release the output.
+/// A turn that cannot be completed and saved is rolled back by rebuilding
+/// the heap from the newest checkpoint, so it leaves no trace (G2).
+/// </summary>
+public sealed class TurnRunner : IDisposable
+{
+    private readonly CheckpointStore _store;
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+    private readonly bool _colors;
+    private JsShell _shell;
+    private volatile bool _turnRunning;
+
+    public TurnRunner(CheckpointStore store, JsShell shell, TextWriter stdout, TextWriter stderr, bool colors)
+    {
+        _store = store;
+        _shell = shell;
+        _stdout = stdout;
+        _stderr = stderr;
+        _colors = colors;
+        ConfigureShell();
+    }
+
+    /// <summary>Turns committed so far in this store.</summary>
+    public ulong Turn => _store.Turn;
+
+    public JsShell Shell => _shell;
+
+    /// <summary>True while JavaScript of a turn is running (Ctrl-C then interrupts it).</summary>
+    public bool TurnRunning => _turnRunning;
+
+    private void ConfigureShell() => _shell.SetOption("colors", _colors ? 1 : 0);
+
+    /// <summary>Stops the running turn. Called from the signal-handling thread.</summary>
+    public bool Interrupt() => _turnRunning && _shell.Interrupt();
+
+    public TurnOutcome Run(string source)
+    {
+        ulong turn = _store.Turn + 1;
+        string label = $"REPL{turn}";
+        TurnResult result;
+        _turnRunning = true;
+        try
+        {
+            result = EvaluateInput(source, label);
+        }
+        finally
+        {
+            _turnRunning = false;
+        }
+
+        if (result.Status == TurnStatus.Incomplete) return TurnOutcome.Incomplete;
+        if (result.NeedsRollback)
+        {
+            string why = result.Status == TurnStatus.Terminated
+                ? "Script execution was interrupted"
+                : $"the turn failed: {result.Error ?? "engine error"}";
+            Rollback();
+            _stderr.WriteLine($"kenshell: {why}; the input was rolled back (no trace of it is kept).");
+            _stderr.Flush();
+            return TurnOutcome.RolledBack;
+        }
+
+        try
+        {
+            _store.Commit(_shell, turn);
+        }
+        catch (CheckpointFailedException e)
+        {
+            Rollback();
+            if (e.Message.Contains("signal", StringComparison.Ordinal))
+            {
+                // V8's serializer died on something in the heap: the input
+                // created state that cannot be saved. Report it as the turn's
+                // error, the way a throw would be reported.
+                _stdout.WriteLine($"Uncaught TypeError: this input created state that kenshell cannot save, so it was rolled back ({e.Message})");
+                _stdout.Flush();
+            }
+            else
+            {
+                _stderr.WriteLine($"kenshell: error: could not make the turn durable ({e.Message}); the input was rolled back.");
+                _stderr.Flush();
+            }
+            return TurnOutcome.RolledBack;
+        }
+
+        // Output commit (G3): only now, with the turn durable, does anything leave.
+        Release(result.Output);
+        return TurnOutcome.Committed;
+    }
+
+    private TurnResult EvaluateInput(string source, string label)
+    {
+        // As Node's REPL: input that looks like an object literal ({ a: 1 })
+        // is tried as an expression first, not as a block with a label.
+        string trimmed = source.Trim();
+        if (trimmed.StartsWith('{') && trimmed.EndsWith('}'))
+        {
+            TurnResult wrapped = _shell.Eval($"({source})", label);
+            if (wrapped.Status is not (TurnStatus.SyntaxError or TurnStatus.Incomplete)) return wrapped;
+        }
+        return _shell.Eval(source, label);
+    }
+
+    private void Release(IReadOnlyList<OutputRecord> output)
+    {
+        foreach (OutputRecord record in output)
+        {
+            (record.Stream == OutputStream.Stderr ? _stderr : _stdout).Write(record.Text);
+        }
+        _stdout.Flush();
+        _stderr.Flush();
+    }
+
+    private void Rollback()
+    {
+        // The heap may hold half a turn: throw it away and rebuild from the
+        // newest durable checkpoint, the same path as crash recovery.
+        _shell.Dispose();
+        _shell = _store.Reload();
+        ConfigureShell();
+    }
+
+    public void Dispose() => _shell.Dispose();
+}

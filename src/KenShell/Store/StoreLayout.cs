@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace KenShell.Store;
+
+/// <summary>
+/// Names of a store's files. Everything is <c>ken_&lt;addr&gt;_*</c> in one
+/// directory, so <c>rm ken_*</c> resets every store there.
+/// </summary>
+public sealed partial class StoreLayout
+{
+    public StoreLayout(string directory, string address)
+    {
+        Directory = Path.GetFullPath(directory);
+        Address = address;
+        Prefix = $"ken_{address}_";
+    }
+
+    public string Directory { get; }
+    public string Address { get; }
+    public string Prefix { get; }
+
+    public string LockPath => Path.Combine(Directory, Prefix + "lock");
+
+    public string CheckpointPath(ulong turn) => Path.Combine(Directory, $"{Prefix}ckpt_{turn}");
+
+    /// <summary>Where a checkpoint is written before it is renamed into place.</summary>
+    public string TemporaryCheckpointPath(ulong turn) => CheckpointPath(turn) + ".tmp";
+
+    /// <summary>Where a damaged file is moved so it is kept, reported and out of the way.</summary>
+    public string QuarantinePath(string path)
+    {
+        string candidate = path + ".damaged";
+        for (int i = 1; File.Exists(candidate); i++) candidate = $"{path}.damaged{i}";
+        return candidate;
+    }
+
+    /// <summary>Checkpoints present on disk, newest first.</summary>
+    public IReadOnlyList<(ulong Turn, string Path)> ListCheckpoints()
+    {
+        var found = new List<(ulong, string)>();
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "ckpt_*"))
+        {
+            string suffix = Path.GetFileName(path).Substring(Prefix.Length + "ckpt_".Length);
+            if (ulong.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out ulong turn))
+                found.Add((turn, path));
+        }
+        found.Sort((a, b) => b.Item1.CompareTo(a.Item1));
+        return found;
+    }
+
+    /// <summary>Leftovers of checkpoint writes that never completed.</summary>
+    public IEnumerable<string> ListTemporaryFiles() =>
+        System.IO.Directory.EnumerateFiles(Directory, Prefix + "ckpt_*.tmp");
+
+    /// <summary>
+    /// Checks that an address is host:port (IPv4, [IPv6] or a host name) and
+    /// safe as part of a file name. Returns an error message or null.
+    /// </summary>
+    public static string? ValidateAddress(string address)
+    {
+        Match m = AddressPattern().Match(address);
+        if (!m.Success)
+            return $"'{address}' is not an address of the form HOST:PORT (e.g. 127.0.0.1:6666 or [::1]:6666)";
+        if (!int.TryParse(m.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            return $"'{address}': the port must be between 1 and 65535";
+        string host = m.Groups["host"].Value;
+        if (host.StartsWith('[') && !IPAddress.TryParse(host.Trim('[', ']'), out _))
+            return $"'{address}': '{host}' is not an IPv6 address";
+        return null;
+    }
+
+    [GeneratedRegex(@"^(?<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(?<port>[0-9]{1,5})$")]
+    private static partial Regex AddressPattern();
+}
