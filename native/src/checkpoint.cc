@@ -161,7 +161,13 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
-        if (diag >= 0) dup2(diag, 2);
+        // The child must never write to the shell's stdout: that would be
+        // output released before (or without) a commit. V8 prints some
+        // diagnostics on stdout, so both streams go to the memfd.
+        int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (devnull >= 0) dup2(devnull, 0);
+        dup2(diag >= 0 ? diag : devnull, 1);
+        dup2(diag >= 0 ? diag : devnull, 2);
         shell->WriteCheckpointAndExit(path, turn, store_id);
     }
     if (fork_ns != nullptr) *fork_ns = kenv8::NowNs() - start;
@@ -179,12 +185,16 @@ extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size
     uint64_t deadline = kenv8::NowNs() + static_cast<uint64_t>(timeout_ms) * 1000000ull;
     useconds_t pause = 50;
     bool timed_out = false;
+    int wait_errno = 0;
     for (;;) {
         done = waitpid(pid, &status, WNOHANG);
         if (done == pid) break;
         if (done < 0 && errno != EINTR) {
-            std::snprintf(detail, detail_len, "waitpid: %s", std::strerror(errno));
-            return 0;
+            // Not our child any more (or never was): nothing to reap. Fall
+            // through so that its diagnostics fd is still released.
+            status = -1;
+            wait_errno = errno;
+            break;
         }
         if (timeout_ms == 0) return 2;
         if (kenv8::NowNs() >= deadline) {
@@ -196,7 +206,7 @@ extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size
             break;
         }
         usleep(pause);
-        if (pause < 2000) pause *= 2;
+        pause = pause * 2 > 2000 ? 2000 : pause * 2;
     }
 
     std::string captured;
@@ -210,16 +220,17 @@ extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size
         }
     }
     if (diag >= 0) {
-        char buf[2048];
+        char buf[8192];
         ssize_t n = pread(diag, buf, sizeof buf - 1, 0);
         if (n > 0) captured.assign(buf, static_cast<size_t>(n));
         close(diag);
     }
-    bool ok = !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == kenv8::kOk;
+    bool ok = !timed_out && status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == kenv8::kOk;
     if (!ok && detail != nullptr) {
         // First meaningful lines of what the child said, plus how it ended.
         std::string how;
         if (timed_out) how = "timed out and was killed";
+        else if (status == -1) how = std::string("could not be waited for (") + std::strerror(wait_errno) + ")";
         else if (WIFSIGNALED(status)) how = std::string("died of signal ") + strsignal(WTERMSIG(status));
         else how = "exited with status " + std::to_string(WEXITSTATUS(status));
         std::string text;
@@ -229,10 +240,16 @@ extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size
             if (end == std::string::npos) end = captured.size();
             std::string line = captured.substr(pos, end - pos);
             pos = end + 1;
-            // V8's fatal banner is lines of '#'; keep the text in them.
+            // V8's fatal banner is lines of '#'; keep the text in them, and
+            // stop at the native stack trace, which says nothing to a user.
             size_t first = line.find_first_not_of("# \t");
             if (first == std::string::npos) continue;
             line = line.substr(first);
+            if (line.rfind("==== C stack trace", 0) == 0) break;
+            if (line.rfind("Fatal error in", 0) == 0 || line.rfind("FailureMessage", 0) == 0 ||
+                line.rfind(" - ", 0) == 0 || line.rfind("- ", 0) == 0) {
+                continue;
+            }
             if (!text.empty()) text += "; ";
             text += line;
             if (text.size() > 300) break;

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Mono.Unix.Native;
+
+namespace KenShell.Tests.Support;
+
+/// <summary>
+/// A real kenshell process with piped stdin/stdout/stderr, driven line by
+/// line. Outputs are collected as they arrive so tests can wait for them.
+/// </summary>
+public sealed class Kenshell : IDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _stdoutLines = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Kenshell(Process process)
+    {
+        _process = process;
+        _ = Task.Run(() => Pump(process.StandardOutput, _stdout, _stdoutLines, _stdoutClosed));
+        _ = Task.Run(() => Pump(process.StandardError, _stderr, null, _stderrClosed));
+    }
+
+    public int Pid => _process.Id;
+
+    public static Kenshell Start(string directory, params string[] extraArgs) =>
+        Start(directory, StoreDirectory.Address, extraArgs);
+
+    public static Kenshell Start(string directory, string address, string[] extraArgs, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(KenshellPaths.Executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(address);
+        foreach (string a in extraArgs) info.ArgumentList.Add(a);
+        if (environment is not null)
+            foreach (var (k, v) in environment) info.Environment[k] = v;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start kenshell");
+        process.StandardInput.AutoFlush = true;
+        return new Kenshell(process);
+    }
+
+    /// <summary>Runs kenshell to completion on the given stdin.</summary>
+    public static KenshellResult Run(string directory, string input, params string[] extraArgs) =>
+        RunAt(directory, StoreDirectory.Address, input, extraArgs);
+
+    /// <summary>Runs kenshell for another address to completion on the given stdin.</summary>
+    public static KenshellResult RunAt(string directory, string address, string input, params string[] extraArgs)
+    {
+        using Kenshell shell = Start(directory, address, extraArgs);
+        shell._process.StandardInput.Write(input);
+        shell._process.StandardInput.Close();
+        return shell.WaitForExit(DefaultTimeout);
+    }
+
+    private static void Pump(StreamReader reader, StringBuilder all, BlockingCollection<string>? lines, TaskCompletionSource closed)
+    {
+        try
+        {
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                lock (all) all.Append(line).Append('\n');
+                lines?.Add(line);
+            }
+        }
+        finally
+        {
+            lines?.CompleteAdding();
+            closed.TrySetResult();
+        }
+    }
+
+    public void Send(string line) => _process.StandardInput.WriteLine(line);
+
+    public void CloseInput() => _process.StandardInput.Close();
+
+    /// <summary>Next stdout line, or throws after the timeout (with everything seen so far).</summary>
+    public string ReadLine(TimeSpan? timeout = null)
+    {
+        if (_stdoutLines.TryTake(out string? line, timeout ?? DefaultTimeout)) return line;
+        throw new TimeoutException($"no stdout line from kenshell in time.\n{Snapshot()}");
+    }
+
+    /// <summary>Sends one input line and returns the next stdout line (its result).</summary>
+    public string Eval(string line)
+    {
+        Send(line);
+        return ReadLine();
+    }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public void Signal(Signum signal) => Signals.Send(_process.Id, signal);
+
+    /// <summary>kill -9, and wait until the process is gone.</summary>
+    public void Kill9()
+    {
+        Signal(Signum.SIGKILL);
+        _process.WaitForExit();
+    }
+
+    public KenshellResult WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill();
+            throw new TimeoutException($"kenshell did not exit in time.\n{Snapshot()}");
+        }
+        Task.WaitAll(new Task[] { _stdoutClosed.Task, _stderrClosed.Task }, timeout);
+        return new KenshellResult(_process.ExitCode, Stdout, Stderr);
+    }
+
+    private string Snapshot() => $"--- stdout so far\n{Stdout}\n--- stderr so far\n{Stderr}";
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}
