@@ -39,6 +39,11 @@ const hidden = (obj, key, value) =>
 
 const colors = () => host.hostOption('colors') === 1;
 
+// V8 leaves Error.stackTraceLimit undefined in a context built for a
+// snapshot (it is meant to be set after deserialization), and then errors
+// get no stack at all. Set it once; it is saved with the heap.
+if (Error.stackTraceLimit === undefined) Error.stackTraceLimit = 10;
+
 // ---------------------------------------------------------------- console
 let groupIndent = '';
 const counts = new MapCtor();
