@@ -71,6 +71,7 @@ build_all() {
     fetch_libnode
     build_native
     build_dotnet
+    touch "$BUILD/.built"   # the launcher rebuilds when sources are newer than this
 }
 
 case "${1:-build}" in

@@ -632,6 +632,14 @@ function createInspect(internals) {
     }
     if (ArrayIsArray(v)) return 'Array';
     if (typeof v === 'function') return 'Function';
+    // V8 then looks at a Symbol.toStringTag data property, then `constructor`.
+    const t = safeGet(v, SymbolToStringTag);
+    if (typeof t === 'string' && t !== '') return t;
+    const c = safeGet(v, 'constructor');
+    if (typeof c === 'function') {
+      const n = fnName(c);
+      if (n !== '') return n;
+    }
     return 'Object';
   }
 
@@ -864,16 +872,16 @@ function createInspect(internals) {
     if (noIterator) {
       keys = getKeys(value, ctx.showHidden);
       braces = ['{', '}'];
-      if (constructor === 'Object') {
+      if (typeof value === 'function') {
+        base = getFunctionBase(value, constructor, tag, typeTag);
+        if (keys.length === 0 && protoProps === undefined) return ctx.stylize(base, 'special');
+      } else if (constructor === 'Object') {
         if (typeTag === 'arguments') {
           braces[0] = '[Arguments] {';
         } else if (tag !== '') {
           braces[0] = getPrefix(constructor, tag, 'Object') + '{';
         }
         if (keys.length === 0 && protoProps === undefined) return braces[0] + '}';
-      } else if (typeof value === 'function') {
-        base = getFunctionBase(value, constructor, tag, typeTag);
-        if (keys.length === 0 && protoProps === undefined) return ctx.stylize(base, 'special');
       } else if (typeTag === 'regexp') {
         base = regexpToString(value);
         const prefix = getPrefix(constructor, tag, 'RegExp');

@@ -20,7 +20,7 @@ public sealed class AtomicTurnTests : IDisposable
             Assert.Equal("1", shell.Eval("x = 1"));
             Assert.Equal("'a'", shell.Eval("log = ['a']; log[0]"));
             shell.Send("x = 2; log.push('partial'); globalThis.leaked = true; while (true) {}");
-            Thread.Sleep(700);
+            shell.WaitUntilBusy(TimeSpan.FromMilliseconds(400));
             shell.Kill9();
         }
         KenshellResult r = Kenshell.Run(_dir.Path, "x\nlog.join()\ntypeof leaked\n");
@@ -33,7 +33,7 @@ public sealed class AtomicTurnTests : IDisposable
         using var shell = Kenshell.Start(_dir.Path);
         Assert.Equal("1", shell.Eval("x = 1"));
         shell.Send("x = 2; globalThis.leaked = true; for (;;) {}");
-        Thread.Sleep(700);
+        shell.WaitUntilBusy(TimeSpan.FromMilliseconds(400));
         shell.Signal(Signum.SIGINT);
         Assert.Equal("1", shell.Eval("x"));
         Assert.Equal("'undefined'", shell.Eval("typeof leaked"));
@@ -53,7 +53,7 @@ public sealed class AtomicTurnTests : IDisposable
         using var shell = Kenshell.Start(_dir.Path);
         Assert.Equal("1", shell.Eval("y = 1"));
         shell.Send("Promise.resolve().then(() => { y = 2; while (true) {} }), 'queued'");
-        Thread.Sleep(700);
+        shell.WaitUntilBusy(TimeSpan.FromMilliseconds(400));
         shell.Signal(Signum.SIGINT);
         Assert.Equal("1", shell.Eval("y"));
     }

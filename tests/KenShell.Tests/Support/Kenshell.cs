@@ -107,6 +107,9 @@ public sealed class Kenshell : IDisposable
 
     public void Signal(Signum signal) => Signals.Send(_process.Id, signal);
 
+    /// <summary>Waits until the process has burnt this much more CPU: a busy turn is really running.</summary>
+    public void WaitUntilBusy(TimeSpan cpu) => new ProcessCpuWatcher(_process.Id).WaitUntilBusy(cpu);
+
     /// <summary>kill -9, and wait until the process is gone.</summary>
     public void Kill9()
     {

@@ -1,0 +1,51 @@
+using KenShell.Tests.Support;
+using Xunit;
+
+namespace KenShell.Tests.Shell;
+
+/// <summary>The interactive shell in a real terminal (tmux).</summary>
+public sealed class InteractiveTerminalTests : IDisposable
+{
+    private readonly StoreDirectory _dir = new();
+
+    private static string[] Lines(string screen) =>
+        screen.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+
+    [Fact]
+    public void CtrlCInterruptsTheRunningTurnRollsItBackAndReturnsToThePrompt()
+    {
+        using var term = new TmuxSession(_dir.Path, $"exec {KenshellPaths.Executable} {StoreDirectory.Address}");
+        term.WaitFor(s => s.Contains("Welcome to kenshell") && Lines(s)[^1] == ">", "the banner and prompt");
+        term.SendLine("x = 5");
+        term.WaitFor(s => Lines(s)[^2] == "5", "the result 5");
+        term.SendLine("x = 6; while (true) {}");
+        using (var watcher = new ProcessCpuWatcher(term.PanePid)) watcher.WaitUntilBusy(TimeSpan.FromMilliseconds(400));
+        term.SendKeys("C-c");
+        term.WaitFor(s => s.Contains("interrupted") && Lines(s)[^1] == ">", "the interruption notice and a prompt");
+        term.SendLine("x");
+        string screen = term.WaitFor(s => Lines(s)[^1] == ">" && Lines(s)[^2] == "5", "x to be 5 again");
+        Assert.Contains("rolled back", screen);
+
+        // Ctrl-C at an empty prompt explains how to exit; a second one exits.
+        term.SendKeys("C-c");
+        term.WaitFor(s => s.Contains("To exit, press Ctrl+C again"), "the exit hint");
+        term.SendKeys("C-c");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (term.IsAlive() && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.False(term.IsAlive(), "two Ctrl-C should exit the shell");
+
+        Assert.Equal(["5"], Kenshell.Run(_dir.Path, "x\n").StdoutLines);
+    }
+
+    [Fact]
+    public void TheBannerSaysWhetherStateWasRestored()
+    {
+        Kenshell.Run(_dir.Path, "x = 1\n");
+        using var term = new TmuxSession(_dir.Path, $"exec {KenshellPaths.Executable} {StoreDirectory.Address}");
+        string screen = term.WaitFor(s => s.Contains("Welcome to kenshell") && Lines(s)[^1] == ">", "the banner");
+        Assert.Contains("restored turn 1", screen);
+        term.SendLine(".exit");
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

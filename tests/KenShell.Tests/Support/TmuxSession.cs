@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace KenShell.Tests.Support;
+
+/// <summary>
+/// kenshell in a real terminal: a detached tmux session, driven with
+/// send-keys and read with capture-pane.
+/// </summary>
+public sealed class TmuxSession : IDisposable
+{
+    private readonly string _name = $"kenshell-test-{Guid.NewGuid():N}";
+
+    public TmuxSession(string directory, string command)
+    {
+        Tmux("new-session", "-d", "-s", _name, "-x", "150", "-y", "50", "-c", directory, command);
+    }
+
+    public static string Run(params string[] args) => Tmux(args);
+
+    private static string Tmux(params string[] args)
+    {
+        var info = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info) ?? throw new InvalidOperationException("tmux did not start");
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed: {error}");
+        return output;
+    }
+
+    public int PanePid => int.Parse(Tmux("display-message", "-p", "-t", _name, "#{pane_pid}").Trim());
+
+    public void SendText(string text) => Tmux("send-keys", "-t", _name, "-l", text);
+
+    public void SendKeys(params string[] keys) => Tmux(["send-keys", "-t", _name, .. keys]);
+
+    public void SendLine(string text)
+    {
+        SendText(text);
+        SendKeys("Enter");
+    }
+
+    public string Screen() => Tmux("capture-pane", "-p", "-t", _name);
+
+    public bool IsAlive()
+    {
+        try { Tmux("has-session", "-t", _name); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>Waits until the screen satisfies the condition; returns it.</summary>
+    public string WaitFor(Func<string, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string screen = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            screen = Screen();
+            if (condition(screen)) return screen;
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"terminal never showed {what}. Screen:\n{screen}");
+    }
+
+    public void Dispose()
+    {
+        try { Tmux("kill-session", "-t", _name); } catch (InvalidOperationException) { }
+    }
+}
