@@ -366,14 +366,15 @@ function replay(cases) {
       const carets = m ? m[2] : '';
       const start = carets.indexOf('^');
       const end = start + (carets.match(/\^+/) || [''])[0].length;
-      const raw = { stack: m ? e.stack.slice(m[0].length) : e.stack };
-      Object.setPrototypeOf(raw, vm.runInContext('SyntaxError.prototype', context));
+      const raw = vm.runInContext('new SyntaxError()', context);
+      Object.defineProperty(raw, 'stack', { value: m ? e.stack.slice(m[0].length) : e.stack });
+      Object.defineProperty(raw, 'message', { value: e.message });
       out += api.formatSyntaxError(raw, sourceLine, start, end) + '\n';
       report(`repl #${n}: ${c.input}`, c.expected, out.replace(/\n$/, ''));
       continue;
     }
     try {
-      const v = script.runInContext(context);
+      const v = script.runInContext(context, { displayErrors: false });
       out += api.inspect(v) + '\n';
     } catch (e) {
       out += api.formatUncaught(e) + '\n';

@@ -1154,6 +1154,10 @@ function createInspect(internals) {
       for (let i = 0; i < names.length; i++) {
         const index = ArrayPrototypeIndexOf(keys, names[i]);
         if (index !== -1) {
+          if (names[i] === 'stack' && ctx.stackOverride !== undefined && ctx.stackOverride.err === err) {
+            ArrayPrototypeSplice(keys, index, 1);
+            continue;
+          }
           const v = safeGet(err, names[i]);
           if (!isObjectLike(v) && StringPrototypeIncludes(stack, primitiveToString(v))) {
             ArrayPrototypeSplice(keys, index, 1);
