@@ -113,6 +113,23 @@ KENV8_EXPORT uint32_t kenv8_host_function_count(void);
  * (e.g. "colors" = 1 on a terminal, "columns"). Not saved with the heap. */
 KENV8_EXPORT void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int32_t value);
 
+/*
+ * Determinism tape. Every value a turn takes from outside the heap (the wall
+ * clock behind Date, OS randomness, the monotonic clock behind
+ * performance.now) passes through the shell's tape.
+ *  - record: each turn starts an empty tape and appends what it took; read
+ *    it after the turn with kenv8_shell_tape (it belongs in the turn log);
+ *  - replay: the next turn is handed the given values in order, so that
+ *    re-running a logged input rebuilds exactly the same heap; a turn that
+ *    asks for something else has diverged (kenv8_shell_tape_divergence);
+ *  - off: live values, nothing kept (the default).
+ */
+KENV8_EXPORT void kenv8_shell_tape_record(kenv8_shell* shell);
+KENV8_EXPORT void kenv8_shell_tape_replay(kenv8_shell* shell, const uint8_t* tape, size_t len);
+KENV8_EXPORT void kenv8_shell_tape_off(kenv8_shell* shell);
+KENV8_EXPORT size_t kenv8_shell_tape(kenv8_shell* shell, const uint8_t** data);
+KENV8_EXPORT const char* kenv8_shell_tape_divergence(kenv8_shell* shell);
+
 /* Checkpoint file format constants, for the C# reader. */
 KENV8_EXPORT uint32_t kenv8_checkpoint_header_size(void);
 

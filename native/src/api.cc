@@ -112,3 +112,21 @@ extern "C" uint32_t kenv8_host_function_count(void) {
 extern "C" void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int32_t value) {
     AsShell(shell)->SetOption(name != nullptr ? name : "", value);
 }
+
+extern "C" void kenv8_shell_tape_record(kenv8_shell* shell) { AsShell(shell)->tape().Record(); }
+
+extern "C" void kenv8_shell_tape_replay(kenv8_shell* shell, const uint8_t* tape, size_t len) {
+    AsShell(shell)->tape().Replay(tape, len);
+}
+
+extern "C" void kenv8_shell_tape_off(kenv8_shell* shell) { AsShell(shell)->tape().Off(); }
+
+extern "C" size_t kenv8_shell_tape(kenv8_shell* shell, const uint8_t** data) {
+    const std::string& tape = AsShell(shell)->tape().data();
+    *data = reinterpret_cast<const uint8_t*>(tape.data());
+    return tape.size();
+}
+
+extern "C" const char* kenv8_shell_tape_divergence(kenv8_shell* shell) {
+    return AsShell(shell)->tape().divergence().c_str();
+}

@@ -13,6 +13,7 @@
 
 #include "platform.h"
 #include "shell.h"
+#include "tape.h"
 
 namespace kenv8 {
 namespace {
@@ -73,12 +74,16 @@ void HostRandomSeed(const FunctionCallbackInfo<Value>& args) {
     if (getrandom(&bits, sizeof bits, 0) != static_cast<ssize_t>(sizeof bits)) {
         bits = static_cast<uint32_t>(GetPlatform()->CurrentClockTimeMillis());
     }
-    args.GetReturnValue().Set(static_cast<double>(bits));
+    double value = static_cast<double>(bits);
+    if (Tape* tape = Tape::Current()) value = tape->Take(TapeKind::kRandom, value);
+    args.GetReturnValue().Set(value);
 }
 
 // monotonicNow(): milliseconds from an arbitrary origin, for performance.now.
 void HostMonotonicNow(const FunctionCallbackInfo<Value>& args) {
-    args.GetReturnValue().Set(GetPlatform()->MonotonicallyIncreasingTime() * 1000.0);
+    double value = GetPlatform()->MonotonicallyIncreasingTime() * 1000.0;
+    if (Tape* tape = Tape::Current()) value = tape->Take(TapeKind::kMonotonic, value);
+    args.GetReturnValue().Set(value);
 }
 
 // typeTag(v): V8's own idea of what v is, as a short string, for the

@@ -12,6 +12,8 @@
 #include <libplatform/libplatform.h>
 #include <sys/mman.h>
 
+#include "tape.h"
+
 namespace kenv8 {
 namespace {
 
@@ -68,7 +70,13 @@ public:
     v8::Platform* inner() { return inner_.get(); }
 
     v8::PageAllocator* GetPageAllocator() override { return &pages_; }
-    double CurrentClockTimeMillis() override { return inner_->CurrentClockTimeMillis(); }
+    // Date.now() and new Date() land here: recorded in the turn's tape, or
+    // replayed from it.
+    double CurrentClockTimeMillis() override {
+        double live = inner_->CurrentClockTimeMillis();
+        Tape* tape = Tape::Current();
+        return tape != nullptr ? tape->Take(TapeKind::kClock, live) : live;
+    }
 
     // Everything else is the default platform's.
     v8::ZoneBackingAllocator* GetZoneBackingAllocator() override {

@@ -203,6 +203,8 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
     Local<Context> context = context_.Get(isolate_);
     Context::Scope context_scope(context);
     TryCatch try_catch(isolate_);
+    tape_.BeginTurn();
+    CurrentTapeScope tape_scope(&tape_);
 
     // Name the script for stack traces the way Node's REPL does ("REPL3").
     // The sourceURL comment goes on its own line so a trailing // comment in
@@ -251,6 +253,7 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
         if (compile_error && what_text.rfind("SyntaxError", 0) == 0 &&
             (IsIncompleteInput(what_text) || open_comment)) {
             EndTurn();
+            tape_.EndTurn();
             return KENV8_INCOMPLETE;  // nothing ran
         }
         try_catch.Reset();
@@ -307,6 +310,7 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
     while (v8::platform::PumpMessageLoop(GetInnerPlatform(), isolate_,
                                          v8::platform::MessageLoopBehavior::kDoNotWait)) {
     }
+    tape_.EndTurn();
     return status;
 }
 

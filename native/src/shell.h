@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kenv8.h"
+#include "tape.h"
 
 namespace kenv8 {
 
@@ -41,6 +42,7 @@ public:
     }
     const std::string& output() const { return output_; }
     const std::string& last_error() const { return last_error_; }
+    Tape& tape() { return tape_; }
 
 private:
     Shell() = default;
@@ -57,6 +59,7 @@ private:
     v8::Isolate* isolate_ = nullptr;
     v8::Global<v8::Context> context_;
     std::string output_;
+    Tape tape_;
     std::string last_error_;
     std::map<std::string, int32_t> options_;
     std::mutex running_mutex_;     // orders Interrupt() against the end of a turn

@@ -163,13 +163,72 @@ const corpus = [
   "({ a: [ { b: { c: 1 } } ] })", "[[[[1]]]]", "[[[[]]]]", "[[[{}]]]",
   "({ f: function named() {}, c: class K {}, s: Symbol('x'), d: new Date(86400000), r: /x/ })",
   "Array.from({ length: 7 }, (_, i) => 'str' + i)", "Array.from({ length: 16 }, (_, i) => i % 3 ? i : 'x' + i)",
+  // more edge cases
+  "({ a: { b: { s: 'line one\\nline two which is long enough to be split at this indentation level' } } })",
+  "[['a string that is quite long and nested', 'another string that is also long'], 'x']",
+  "({ a: 1, b: { c: 2, d: { e: 3, f: { g: 4 } } } })",
+  "Array.from({ length: 8 }, (_, i) => 'x'.repeat(i * 3))",
+  "Array.from({ length: 50 }, (_, i) => i % 7 === 0 ? -i : i * 11)",
+  "(() => { const a = Array.from({ length: 10 }, (_, i) => i); a.extra = 'e'; return a; })()",
+  "(() => { const a = Array.from({ length: 150 }); a[149] = 1; return a; })()",
+  "(() => { const a = Array.from({ length: 120 }, (_, i) => i); a.k = 1; return a; })()",
+  "(() => { const a = []; a[200] = 1; a[3] = 2; return a; })()",
+  "[-0, -0, -0, -0, -0, -0, -0]", "[1n, 2n, 3n, 4n, 5n, 6n, 77777777777777n]",
+  "['中文中文中文', '中文', '中', 'a', 'bbbb', 'c', 'ddddddd', 'e', 'f', 'g', 'hh']",
+  "new Map([[{ a: 1, b: 'long value here to force wrapping' }, { c: 'another long value for wrapping' }]])",
+  "Object.setPrototypeOf([1, 2], null)", "Object.setPrototypeOf(new Uint8Array(2), null)",
+  "Object.setPrototypeOf(new Date(0), null)", "Object.setPrototypeOf(/x/g, null)",
+  "Object.setPrototypeOf(new Number(1), null)", "Object.setPrototypeOf(function nul() {}, null)",
+  "({ 'a\\nb': 1, \"it's\": 2, [Symbol('x\\ny')]: 3, '\\u00e9': 4, é: 5 })",
+  "class extends null {}", "(() => { class A {} return A.bind(null); })()",
+  "(() => { class P { get g() { return 1; } m() {} } return new P(); })()",
+  "Object.assign(new String('abc'), { 5: 'x' })",
+  "(() => { class D extends Date {} return new D(0); })()",
+  "Object.assign(new Date(NaN), { a: 1 })",
+  "(() => { const e = new Error('multi\\nline message'); e.stack = 'Error: multi\\nline message\\n    at f (F:1:1)'; return e; })()",
+  "(() => { const e = new Error('m'); e.stack = 'weird stack without name'; return e; })()",
+  "(() => { const e = new Error('m'); e.name = 'Renamed'; e.stack = 'Error: m\\n    at x (X:1:1)'; return e; })()",
+  "(() => { const e = new TypeError('t'); e.stack = 'TypeError: t\\n    at x (X:1:1)'; e.name = 'TypeError'; return e; })()",
+  "(() => { const e = new Error('m'); e.stack = 'Error: m'; e.message = 'changed'; return e; })()",
+  "(() => { const e = new Error('m'); e.stack = 'Error: m'; Object.defineProperty(e, 'name', { value: 'X', enumerable: true }); return e; })()",
+  "(() => { const i = new Error('i'); i.stack = 'Error: i'; const e = new AggregateError([i, 'str'], 'agg'); e.stack = 'AggregateError: agg\\n    at z (Z:1:1)'; return e; })()",
+  "(() => { const c = new Error('c'); c.stack = 'Error: c\\n    at a (A:1:1)\\n    at b (B:1:1)\\n    at c (C:1:1)\\n    at d (D:1:1)\\n    at e (E:1:1)'; const e = new Error('o', { cause: c }); e.stack = 'Error: o\\n    at x (X:1:1)\\n    at a (A:1:1)\\n    at b (B:1:1)\\n    at c (C:1:1)\\n    at d (D:1:1)\\n    at e (E:1:1)'; return e; })()",
+  "[(() => { const e = new Error('in array'); e.stack = 'Error: in array\\n    at q (Q:1:1)'; return e; })()]",
+  "(() => { const m = new Map(); const o = { m }; m.set('o', o); return o; })()",
+  "(() => { const a = [1]; const o = { a, b: a, c: [a] }; a.push(o); return o; })()",
+  "(() => { const o = {}; o.a = { o }; o.b = { o }; return o; })()",
+  "({ a: new Set([new Set([new Set([1])])]) })", "[new Map([[1, new Map([[2, new Map([[3, 4]])]])]])]",
+  "({ f: Object.assign(function inner() {}, { deep: { deeper: { deepest: 1 } } }) })",
+  "({ fn: Object.assign(() => {}, { x: 1 }) })",
+  "Object.defineProperty(function () {}, 'name', { value: 42 })",
+  "({ k: [[]], e: {}, n: [{}] })",
+  "Array.from({ length: 27 }, (_, i) => String.fromCharCode(65 + (i % 26)).repeat(i % 4 + 1))",
+  "Array.from({ length: 6 }, () => 'x'.repeat(30))", "Array.from({ length: 7 }, () => 'x'.repeat(30))",
+  "Array.from({ length: 100 }, (_, i) => i)", "Array.from({ length: 101 }, (_, i) => 'v' + i)",
+  "new Set(['a'.repeat(30), 'b'.repeat(30), 'c'.repeat(30)])",
+  "({ veryLongPropertyNameNumberOne: 'value one', veryLongPropertyNameNumberTwo: 'value two' })",
+  "[{ a: 1, b: { c: { d: 1 } } }, [[[1, 2, [3]]]]]",
+  "new Error('real stack')",
+  "(() => { try { null.x; } catch (e) { return e; } })()",
+  "Object.create(Array.prototype)", "Object.create(Map.prototype)", "Object.create(Date.prototype)",
+  // Not comparable: V8 names it after the map's constructor (Foo), invisible to JS:
+  // "(() => { function Foo() {} Foo.prototype = Object.create(null); return new Foo(); })()",
+  "(() => { const o = Object.create(null); o.constructor = function Fake() {}; return o; })()",
+  "({ constructor: 'not a function' })",
+  "new (class Foo { constructor() { this.self = this; } })()",
 ];
 
-const colorCorpus = corpus; // every case is checked with and without colors
+// With colors, Node greys the cwd part of file paths in stack frames; kenshell has no cwd,
+// so real-stack errors are compared without colors only.
+const noColor = new Set([
+  "new Error('real stack')",
+  "(() => { try { null.x; } catch (e) { return e; } })()",
+]);
 
 function runCorpus(label, ctxApi, withColors) {
   const { context, api } = ctxApi;
-  for (const src of colorCorpus) {
+  for (const src of corpus) {
+    if (withColors && noColor.has(src)) continue;
     let value;
     try {
       value = vm.runInContext('(' + src + ')', context);
@@ -306,6 +365,47 @@ runCorpus('inspect', fresh, true);
     report('safety: patched built-ins: ' + corpus[i], before[i], after);
     report('safety: patched built-ins (format): ' + corpus[i], beforeFmt[i], afterFmt);
   }
+}
+
+// ------------------------------------- formatUncaught on kenshell-style stacks
+{
+  const { context, api } = load();
+  const mk = vm.runInContext(`(stack, props) => {
+    const e = new Error('x');
+    Object.defineProperty(e, 'stack', { value: stack, writable: true, configurable: true });
+    return Object.assign(e, props);
+  }`, context);
+  const cases = [
+    ['Error: x\n    at REPL3:1:7', 'Uncaught Error: x'],
+    ['Error: x\n    at f (REPL2:1:20)\n    at REPL3:1:1', 'Uncaught Error: x\n    at f (REPL2:1:20)'],
+    ['Error: x\n    at f (REPL2:1:20)\n    at REPL3:1:1\n    at run (kenshell:prelude:10:3)',
+      'Uncaught Error: x\n    at f (REPL2:1:20)'],
+    ['Error: x\n    at fmt (kenshell:prelude:5:1)\n    at f (REPL2:1:20)\n    at REPL3:1:1',
+      'Uncaught Error: x\n    at f (REPL2:1:20)'],
+    ['Error: x\n    at REPL4:1:23\n    at Array.map (<anonymous>)\n    at REPL4:1:5',
+      'Uncaught Error: x\n    at REPL4:1:23\n    at Array.map (<anonymous>)'],
+    ['Error: x\n    at new Foo (REPL2:1:30)\n    at REPL3:1:1', 'Uncaught Error: x\n    at new Foo (REPL2:1:30)'],
+    ['Error: x\n    at async g (REPL2:1:30)', 'Uncaught Error: x\n    at async g (REPL2:1:30)'],
+    ['Error: x', 'Uncaught Error: x'],
+    ['', 'Uncaught Error: x'],
+  ];
+  for (const [stack, expected] of cases) {
+    report('formatUncaught ' + JSON.stringify(stack), expected, api.formatUncaught(mk(stack, {})));
+  }
+  report('formatUncaught with props', "Uncaught Error: x\n    at f (REPL2:1:20) {\n  code: 'E'\n}",
+    api.formatUncaught(mk('Error: x\n    at f (REPL2:1:20)\n    at REPL3:1:1', { code: 'E' })));
+  const se = vm.runInContext("(() => { const e = new SyntaxError('Unexpected end of JSON input'); " +
+    "e.stack = 'SyntaxError: Unexpected end of JSON input\\n    at JSON.parse (<anonymous>)\\n    at REPL9:1:6'; return e; })()", context);
+  report('formatUncaught runtime SyntaxError', 'Uncaught SyntaxError: Unexpected end of JSON input', api.formatUncaught(se));
+  report('formatUncaught colors', 'Uncaught \u001b[33m42\u001b[39m', api.formatUncaught(42, { colors: true }));
+  report('formatUncaught multi-line value', "Uncaught:\n{\n  a: '" + 'x'.repeat(80) + "'\n}",
+    api.formatUncaught(vm.runInContext("({ a: 'x'.repeat(80) })", context)));
+  const cse = vm.runInContext("new SyntaxError('Unexpected token')", context);
+  Object.defineProperty(cse, 'stack', { value: "SyntaxError: Unexpected token ')'" });
+  report('formatSyntaxError caret range', "f(a, ))\n      ^\n\nUncaught SyntaxError: Unexpected token ')'",
+    api.formatSyntaxError(cse, 'f(a, ))', 6, 7));
+  report('formatSyntaxError out-of-range columns', "ab\n\nUncaught SyntaxError: Unexpected token ')'",
+    api.formatSyntaxError(cse, 'ab', 1, 9));
 }
 
 // --------------------------------------------- REPL fixtures (node -i output)

@@ -109,6 +109,36 @@ public sealed class JsShell : IDisposable
         return records;
     }
 
+    /// <summary>
+    /// From now on each turn records the outside values it takes (clock,
+    /// randomness, monotonic time); read them with <see cref="LastTape"/>.
+    /// </summary>
+    public void RecordTape() => NativeMethods.ShellTapeRecord(_handle);
+
+    /// <summary>The next turn is handed exactly these recorded values (replay of a logged turn).</summary>
+    public unsafe void ReplayTape(ReadOnlySpan<byte> tape)
+    {
+        fixed (byte* t = tape) NativeMethods.ShellTapeReplay(_handle, t, (nuint)tape.Length);
+    }
+
+    /// <summary>Live outside values, nothing recorded.</summary>
+    public void StopTape() => NativeMethods.ShellTapeOff(_handle);
+
+    /// <summary>What the last turn recorded.</summary>
+    public unsafe byte[] LastTape
+    {
+        get
+        {
+            byte* data;
+            nuint length = NativeMethods.ShellTape(_handle, &data);
+            return new ReadOnlySpan<byte>(data, checked((int)length)).ToArray();
+        }
+    }
+
+    /// <summary>Why the last replayed turn diverged from its log record, or null.</summary>
+    public string? TapeDivergence =>
+        Marshal.PtrToStringUTF8(NativeMethods.ShellTapeDivergence(_handle)) is { Length: > 0 } text ? text : null;
+
     /// <summary>Stops the running turn, if any. Safe from any thread.</summary>
     public bool Interrupt() => !_handle.IsClosed && NativeMethods.ShellInterrupt(_handle) != 0;
 

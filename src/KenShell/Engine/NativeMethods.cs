@@ -74,6 +74,21 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kenv8_shell_set_option", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void ShellSetOption(ShellHandle shell, string name, int value);
 
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_tape_record")]
+    internal static partial void ShellTapeRecord(ShellHandle shell);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_tape_replay")]
+    internal static unsafe partial void ShellTapeReplay(ShellHandle shell, byte* tape, nuint length);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_tape_off")]
+    internal static partial void ShellTapeOff(ShellHandle shell);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_tape")]
+    internal static unsafe partial nuint ShellTape(ShellHandle shell, byte** data);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_tape_divergence")]
+    internal static partial IntPtr ShellTapeDivergence(ShellHandle shell);
+
     [LibraryImport(Library, EntryPoint = "kenv8_checkpoint_header_size")]
     internal static partial uint CheckpointHeaderSize();
 }

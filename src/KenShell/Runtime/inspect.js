@@ -38,6 +38,7 @@ function createInspect(internals) {
   const proxyHandlerOf = typeof internals.proxyHandler === 'function' ? internals.proxyHandler : undefined;
   const promiseStateOf = internals.promiseState;
   const previewEntriesOf = internals.previewEntries;
+  const ownNonIndexKeysOf = typeof internals.ownNonIndexKeys === 'function' ? internals.ownNonIndexKeys : undefined;
 
   // ------------------------------------------------------ captured builtins
   const FunctionPrototypeCall = Function.prototype.call;
@@ -101,7 +102,6 @@ function createInspect(internals) {
   const SymbolIterator = Symbol.iterator;
   const SymbolToStringTag = Symbol.toStringTag;
   const ErrorPrototype = Error.prototype;
-  const ObjectPrototype = Object.prototype;
 
   function getterOf(proto, name) {
     const d = proto === undefined ? undefined : ObjectGetOwnPropertyDescriptor(proto, name);
@@ -136,7 +136,6 @@ function createInspect(internals) {
   const DataViewByteLength = getterOf(DataView.prototype, 'byteLength');
   const DataViewByteOffset = getterOf(DataView.prototype, 'byteOffset');
   const DataViewBuffer = getterOf(DataView.prototype, 'buffer');
-  const SymbolDescription = getterOf(Symbol.prototype, 'description');
 
   // Names of the global built-in constructors (like Node's builtInObjects).
   const builtInObjects = ObjectCreate(null);
@@ -211,7 +210,6 @@ function createInspect(internals) {
   function ownDesc(o, key) {
     try { return ObjectGetOwnPropertyDescriptor(o, key); } catch { return undefined; }
   }
-  function isDataDesc(d) { return hasOwn(d, 'value') || !hasOwn(d, 'get'); }
   // Find the descriptor of `key` on `o` or its prototype chain.
   function lookupDesc(o, key) {
     let n = 0;
@@ -380,28 +378,6 @@ function createInspect(internals) {
     }
     return out;
   }
-  // Strip all CSI sequences (approximation of stripVTControlCharacters).
-  function stripVTControlCharacters(str) {
-    if (StringPrototypeIndexOf(str, '\u001b') === -1 && StringPrototypeIndexOf(str, '\u009b') === -1) return str;
-    let out = '';
-    let i = 0;
-    const len = str.length;
-    while (i < len) {
-      const c = StringPrototypeCharCodeAt(str, i);
-      if (c === 0x1b || c === 0x9b) {
-        let j = i + 1;
-        if (c === 0x1b && str[j] === '[') j++;
-        while (j < len) {
-          const d = StringPrototypeCharCodeAt(str, j);
-          if ((d >= 48 && d <= 57) || d === 59) j++; else break;
-        }
-        if (j < len) { i = j + 1; continue; }
-      }
-      out += str[i];
-      i++;
-    }
-    return out;
-  }
   function isFullWidthCodePoint(code) {
     return code >= 0x1100 && (
       code <= 0x115f || code === 0x2329 || code === 0x232a ||
@@ -421,7 +397,7 @@ function createInspect(internals) {
       (code >= 0xE0100 && code <= 0xE01EF);
   }
   function getStringWidth(str, removeControlChars) {
-    if (removeControlChars) str = stripVTControlCharacters(str);
+    if (removeControlChars) str = removeColors(str);
     let width = 0;
     let ascii = true;
     for (let i = 0; i < str.length; i++) {
@@ -630,16 +606,26 @@ function createInspect(internals) {
       case 'Number': case 'String': case 'Boolean': case 'BigInt': case 'Symbol': return tag;
       default: break;
     }
+    // Like V8: walk the chain looking for a Symbol.toStringTag data property
+    // or (above the receiver) a `constructor` function with a useful name.
+    let o = v;
+    let n = 0;
+    while (o !== null && o !== undefined && n++ < 10000) {
+      o = unwrapProxy(o);
+      if (o === null) break;
+      const t = ownDesc(o, SymbolToStringTag);
+      if (t !== undefined && hasOwn(t, 'value') && typeof t.value === 'string') return t.value;
+      if (o !== v) {
+        const c = ownDesc(o, 'constructor');
+        if (c !== undefined && hasOwn(c, 'value') && typeof c.value === 'function') {
+          const name = fnName(c.value);
+          if (name !== '' && name !== 'Object') return name;
+        }
+      }
+      o = getProto(o);
+    }
     if (ArrayIsArray(v)) return 'Array';
     if (typeof v === 'function') return 'Function';
-    // V8 then looks at a Symbol.toStringTag data property, then `constructor`.
-    const t = safeGet(v, SymbolToStringTag);
-    if (typeof t === 'string' && t !== '') return t;
-    const c = safeGet(v, 'constructor');
-    if (typeof c === 'function') {
-      const n = fnName(c);
-      if (n !== '') return n;
-    }
     return 'Object';
   }
 
@@ -752,8 +738,23 @@ function createInspect(internals) {
     }
     return keys;
   }
-  function getOwnNonIndexProperties(value, showHidden) {
-    const names = ObjectGetOwnPropertyNames(value);
+  // Enumerating the own keys of a huge array/typed array means creating a
+  // string per index (seconds for 1e7 elements), so above this length only
+  // symbol keys (and `length`) are considered unless the host provides
+  // internals.ownNonIndexKeys(obj, includeNonEnumerable) (v8's
+  // GetPropertyNames with IndexFilter::kSkipIndices, as Node uses).
+  const kMaxKeyScanLength = 100000;
+  function getOwnNonIndexProperties(value, showHidden, length) {
+    if (ownNonIndexKeysOf !== undefined) {
+      const r = ownNonIndexKeysOf(value, !!showHidden);
+      if (ArrayIsArray(r)) return ArrayPrototypeSlice(r);
+    }
+    let names;
+    if (length > kMaxKeyScanLength) {
+      names = ArrayIsArray(value) ? ['length'] : [];
+    } else {
+      names = ObjectGetOwnPropertyNames(value);
+    }
     const out = [];
     for (let i = 0; i < names.length; i++) {
       const k = names[i];
@@ -826,7 +827,7 @@ function createInspect(internals) {
       if (ArrayIsArray(value)) {
         const prefix = (constructor !== 'Array' || tag !== '') ?
           getPrefix(constructor, tag, 'Array', '(' + value.length + ')') : '';
-        keys = getOwnNonIndexProperties(value, ctx.showHidden);
+        keys = getOwnNonIndexProperties(value, ctx.showHidden, value.length);
         braces = [prefix + '[', ']'];
         if (value.length === 0 && keys.length === 0 && protoProps === undefined) return braces[0] + ']';
         extrasType = kArrayExtrasType;
@@ -846,9 +847,9 @@ function createInspect(internals) {
         if (size === 0 && keys.length === 0 && protoProps === undefined) return prefix + '{}';
         braces = [prefix + '{', '}'];
       } else if (typeTag === 'typedarray') {
-        keys = getOwnNonIndexProperties(value, ctx.showHidden);
-        const fallback = constructor === null ? TypedArrayGetTag(value) : '';
         const size = TypedArrayLength(value);
+        keys = getOwnNonIndexProperties(value, ctx.showHidden, size);
+        const fallback = constructor === null ? TypedArrayGetTag(value) : '';
         const prefix = getPrefix(constructor, tag, fallback, '(' + size + ')');
         braces = [prefix + '[', ']'];
         if (size === 0 && keys.length === 0 && !ctx.showHidden) return braces[0] + ']';
@@ -1582,23 +1583,6 @@ function createInspect(internals) {
   }
 
   // ------------------------------------------------------------ util.format
-  function hasBuiltInToString(value) {
-    value = unwrapProxy(value);
-    if (value === null) return true;
-    const d = lookupDesc(value, 'toString');
-    if (d === undefined) return true;
-    if (hasOwn(d, 'value') && typeof d.value !== 'function') return true;
-    if (hasOwn(value, 'toString')) return false;
-    let pointer = value;
-    let n = 0;
-    do {
-      pointer = getProto(pointer);
-    } while (pointer !== null && !hasOwn(pointer, 'toString') && n++ < 10000);
-    if (pointer === null) return true;
-    const c = ownDesc(pointer, 'constructor');
-    return c !== undefined && hasOwn(c, 'value') && typeof c.value === 'function' &&
-      builtInObjects[fnName(c.value)] === true;
-  }
   function safeToNumber(v) {
     if (!isObjectLike(v)) return NumberCtor(v);
     const t = unwrapProxy(v);

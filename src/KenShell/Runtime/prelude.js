@@ -126,14 +126,19 @@ function formatDuration(ms) {
 hidden(globalThis, 'console', consoleObject);
 
 // ------------------------------------------------------------ performance
-// performance.now counts from the store's creation: the offset is kept in
-// the heap and re-based after every restore, so it never runs backwards
-// across a restart. (The turn log will record it for replay.)
-let monotonicBase = host.monotonicNow();
-let monotonicOffset = 0;
+// performance.now() is derived from the wall clock (the recorded Date
+// source), clamped so that it never runs backwards, across restarts too.
+// A per-process monotonic clock would restart from zero in every process
+// and could not be replayed exactly; millisecond resolution is the price.
+const timeOrigin = Date.now();
+let lastNow = 0;
 const performanceObject = {
-  now() { return monotonicOffset + (host.monotonicNow() - monotonicBase); },
-  timeOrigin: Date.now(),
+  now() {
+    const t = Date.now() - timeOrigin;
+    if (t > lastNow) lastNow = t;
+    return lastNow;
+  },
+  timeOrigin,
 };
 hidden(globalThis, 'performance', performanceObject);
 
@@ -445,11 +450,9 @@ return {
   // it changes exists only in that child.
   beforeSnapshot() {
     intlCache = new WeakMapCtor();
-    // performance.now resumes from this value in the restored heap.
-    monotonicOffset = performanceObject.now();
   },
   // Runs once in every heap restored from a checkpoint, before any turn.
-  afterRestore() {
-    monotonicBase = host.monotonicNow();
-  },
+  // Must not change anything a turn can observe: a heap restored for
+  // replay has to behave exactly like the one that was logged.
+  afterRestore() {},
 };
