@@ -519,7 +519,7 @@ function createInspect(internals) {
     'breakLength', 'compact', 'sorted', 'getters', 'numericSeparator'];
   function makeCtx(options, base) {
     const ctx = {
-      budget: ObjectCreate(null), indentationLvl: 0, seen: [], circular: undefined, currentDepth: 0,
+      indentationLvl: 0, seen: [], circular: undefined, currentDepth: 0,
       stylize: stylizeNoColor, showHidden: false, depth: 2, colors: false, showProxy: true,
       maxArrayLength: 100, maxStringLength: 10000, breakLength: 80, compact: 3, sorted: false,
       getters: false, numericSeparator: false, stackOverride: undefined,
@@ -974,24 +974,18 @@ function createInspect(internals) {
     ArrayPrototypePop(ctx.seen);
 
     if (ctx.sorted) {
-      const cmp = ctx.sorted === true ? undefined : ctx.sorted;
       if (extrasType === kObjectType) {
-        sortStrings(output, cmp);
+        sortStrings(output);
       } else if (keys.length > 1) {
         const tail = ArrayPrototypeSlice(output, output.length - keys.length);
-        sortStrings(tail, cmp);
+        sortStrings(tail);
         for (let i = 0; i < tail.length; i++) output[output.length - keys.length + i] = tail[i];
       }
     }
     return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
   }
-  function sortStrings(arr, cmp) {
-    if (typeof cmp === 'function') {
-      // Only our own comparator-free sort is safe; user comparators are not run.
-      cmp = undefined;
-    }
-    ArrayPrototypeSort(arr);
-  }
+  // A user-supplied `sorted` comparator is not run (never run user code).
+  function sortStrings(arr) { ArrayPrototypeSort(arr); }
   function formatEmpty() { return []; }
 
   function getBoxedBase(value, ctx, keys, constructor, tag, type) {
