@@ -49,8 +49,9 @@ KENV8_EXPORT const char* kenv8_engine_id(void);
 
 /* Creates a shell. With blob == NULL the context is fresh (no prelude yet);
  * otherwise it is deserialized from a checkpoint blob previously produced by
- * kenv8_shell_checkpoint_begin and verified by the caller. Returns NULL on
- * failure with a message in err. */
+ * kenv8_shell_checkpoint_begin. The caller MUST have verified the blob's
+ * checksum: V8 checks only the version string here and aborts the process
+ * on a damaged blob. Returns NULL on failure with a message in err. */
 KENV8_EXPORT kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_len,
                                              char* err, size_t err_len);
 KENV8_EXPORT void kenv8_shell_destroy(kenv8_shell* shell);

@@ -70,9 +70,12 @@ bool Shell::Init(std::string blob, std::string* error) {
     if (!blob_.empty()) {
         startup_.data = blob_.data();
         startup_.raw_size = static_cast<int>(blob_.size());
-        // V8 aborts the process on a snapshot from another build; this check
-        // (version and checksum of the blob) turns that into an error.
-        if (!startup_.IsValid()) {
+        // V8 aborts the process on a snapshot from another build; IsValid
+        // (which compares the version string) turns that into an error. It
+        // does NOT verify the blob's checksum, and itself aborts on a blob
+        // too short to hold a version string: the caller must have checked
+        // the checkpoint's CRC (the C# store does) and we refuse tiny blobs.
+        if (blob_.size() < 4096 || !startup_.IsValid()) {
             *error = "the checkpoint blob is not a valid snapshot for this V8 build";
             return false;
         }
@@ -246,8 +249,10 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
                 v8::String::Utf8Value line_text(isolate_, line);
                 std::string rest = *line_text != nullptr ? *line_text : "";
                 size_t column = static_cast<size_t>(message->GetStartColumn());
+                size_t line_start = text.rfind(rest);
                 open_comment = column < rest.size() && rest.compare(column, 2, "/*") == 0 &&
-                               text.find("*/", text.rfind(rest)) == std::string::npos;
+                               line_start != std::string::npos &&
+                               text.find("*/", line_start + column + 2) == std::string::npos;
             }
         }
         if (compile_error && what_text.rfind("SyntaxError", 0) == 0 &&

@@ -197,15 +197,11 @@ TEST(Eval, IncompleteInputRunsNothing) {
     EXPECT_EQ(KENV8_INCOMPLETE, shell->Eval("1 + 2 + /* b").status);
 }
 
-// DISABLED: bug in Shell::Eval's unterminated-comment check (shell.cc): it
-// looks for "*/" from the START of the offending source line
-// (text.find("*/", text.rfind(rest))) instead of from the column where the
-// unterminated comment starts, so an earlier, closed comment on the same line
-// hides the open one and the turn is reported as SYNTAX_ERROR
-// ("Invalid or unexpected token") instead of INCOMPLETE. Node's REPL keeps
-// reading lines for all of these. Fix: search from the error column
-// (text.rfind(rest) + message->GetStartColumn() + 2).
-TEST(Eval, DISABLED_AnOpenCommentAfterAClosedOneOnTheSameLineIsIncomplete) {
+// Regression: the unterminated-comment check must look for "*/" after the
+// column where the open comment starts, not from the start of the line, or
+// an earlier closed comment on the same line hides the open one (SYNTAX_ERROR
+// instead of INCOMPLETE). Node's REPL keeps reading lines for all of these.
+TEST(Eval, AnOpenCommentAfterAClosedOneOnTheSameLineIsIncomplete) {
     auto shell = TestShell::Fresh();
     ASSERT_TRUE(shell);
     for (const char* source : {"/* a */ 1 + /* b", "let s = '*/'; /* open", "x = 1 /* one */ + /* two"}) {
@@ -413,11 +409,14 @@ TEST(Interrupt, RacingTheEndOfTurnsNeverLeaksIntoALaterTurn) {
         }
     });
     int terminated = 0;
-    for (int i = 0; i < 300; ++i) {
+    for (int i = 0; i < 5000 && (i < 300 || terminated < 20); ++i) {
         Turn t = shell->Eval("let s = 0; for (let i = 0; i < 2e4; i++) s += i; s");
-        ASSERT_TRUE(t.status == KENV8_OK || t.status == KENV8_TERMINATED)
-            << StatusName(t.status) << " " << t.err;
-        if (t.status == KENV8_TERMINATED) ++terminated;
+        if (t.status == KENV8_TERMINATED) {
+            ++terminated;
+        } else {
+            ASSERT_EQ(KENV8_OK, t.status) << StatusName(t.status) << " " << t.err;
+            ASSERT_EQ("199990000\n", t.out);
+        }
     }
     stop = true;
     hammer.join();
@@ -489,26 +488,31 @@ TEST(OutOfMemory, UnboundedSmallObjectsFailTheTurnAndTheProcessSurvives) {
                 "status=FAILED last_error=JavaScript heap out of memory\nnext=2");
 }
 
-// DISABLED: V8 aborts the process. Observed (64 MB limit): growing a Map
-// until the heap is full ends in
-//   "Fatal javascript OOM in CALL_AND_RETRY_LAST" (SIGTRAP)
-// after "last resort" mark-sweeps: the failing allocation is the Map's
-// backing-store rehash inside a runtime function, which retries, then
-// aborts; the NearHeapLimit callback's TerminateExecution cannot take effect
-// because no JavaScript runs between the callback and that final retry. With
-// the default heap limit the Map hits its own size limit (a RangeError)
-// first, so this needs a structure without one to show at full size.
+// DISABLED: V8 aborts the process (SIGTRAP) instead of the turn failing.
+// Observed with the 64 MB limit: growing a Map until the heap is full ends in
+// two "last resort; GC in old space requested" mark-sweeps (60.4 MB live)
+// and then "Fatal javascript OOM in CALL_AND_RETRY_LAST": an allocation made
+// inside a runtime function (the Map's backing store growing) still fails
+// after the last-resort GC, and V8 treats that as fatal whatever the
+// NearHeapLimit callback did. With the default limit the Map reaches its own
+// size limit (a RangeError) first; other runtime-allocated structures can hit
+// this at full size. This is V8 behaviour the callback cannot prevent;
+// recorded so that nobody relies on "OOM is always KENV8_FAILED".
 TEST(OutOfMemory, DISABLED_GrowingAMapUntilTheHeapIsFullFailsTheTurn) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(RunOutOfMemoryTurn("var m = new Map(); for (let i = 0;; i++) m.set(i, {i})"),
                 ::testing::ExitedWithCode(0), "status=FAILED");
 }
 
-// DISABLED: V8 aborts the process. Observed (64 MB limit): one allocation
-// larger than the limit plus the callback's 50% raise (here 240 MB of
-// doubles) ends in "Fatal javascript OOM in Reached heap limit" (SIGTRAP).
-// NearHeapLimit returns current + current/2, which is not enough for the
-// single allocation, and V8 aborts when the callback does not make room.
+// DISABLED: V8 aborts the process (SIGTRAP) instead of the turn failing.
+// Observed with the 64 MB limit: `new Array(3e7).fill(1.5)` (240 MB of
+// elements in one object) ends in "Mark-sweep 229.6 -> 229.3 MB ... Fatal
+// javascript OOM in Reached heap limit". NearHeapLimit raises the limit by
+// half (current + current / 2), which does not cover an allocation that
+// large, and V8 aborts when the callback leaves too little room. (With the
+// default limit, new Array(4e8).fill(1.5) also aborts, after ~40 s, with
+// "Fatal javascript OOM in invalid table size": a V8 size limit, not the
+// heap limit, equally fatal.)
 TEST(OutOfMemory, DISABLED_OneAllocationLargerThanTheHeapLimitFailsTheTurn) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(RunOutOfMemoryTurn("var c = new Array(3e7).fill(1.5); c.length"),
