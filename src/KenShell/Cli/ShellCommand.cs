@@ -96,9 +96,21 @@ public static class ShellCommand
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
             using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive);
-            int exit = code is not null ? session.RunOnce(code) : session.Run();
-            stdout.Flush();
-            return exit;
+            try
+            {
+                int exit = code is not null ? session.RunOnce(code) : session.Run();
+                stdout.Flush();
+                return exit;
+            }
+            catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException)
+            {
+                // Only reachable when a rollback finds no intact checkpoint
+                // left (files damaged while the shell ran). Everything durable
+                // is still on disk; stop rather than guess.
+                stdout.Flush();
+                stderr.WriteLine($"kenshell: fatal: {e.Message}");
+                return ExitError;
+            }
         }
     }
 

@@ -38,7 +38,17 @@ public sealed class TurnRunner : IDisposable
     private void ConfigureShell() => _shell.SetOption("colors", _colors ? 1 : 0);
 
     /// <summary>Stops the running turn. Called from the signal-handling thread.</summary>
-    public bool Interrupt() => _turnRunning && _shell.Interrupt();
+    public bool Interrupt()
+    {
+        try
+        {
+            return _turnRunning && _shell.Interrupt();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // the turn ended and its isolate was replaced meanwhile
+        }
+    }
 
     public TurnOutcome Run(string source)
     {

@@ -135,7 +135,6 @@ public sealed class CheckpointStore
                 Quarantine(path, problem);
                 continue;
             }
-            var clock = Stopwatch.StartNew();
             JsShell shell;
             try
             {
@@ -150,7 +149,6 @@ public sealed class CheckpointStore
             Turn = turn;
             _good.RemoveAll(t => t >= turn);
             _good.Insert(0, turn);
-            _ = clock;
             return (shell, path, bytes.LongLength);
         }
         return null;
