@@ -55,6 +55,39 @@ public sealed partial class StoreLayout
         System.IO.Directory.EnumerateFiles(Directory, Prefix + "ckpt_*.tmp");
 
     /// <summary>
+    /// The turn-log segment whose first record is turn <paramref name="firstTurn"/>:
+    /// <c>ken_&lt;addr&gt;_log_&lt;firstTurn&gt;</c> (decimal, no leading zeros).
+    /// </summary>
+    public string LogSegmentPath(ulong firstTurn) =>
+        Path.Combine(Directory, $"{Prefix}log_{firstTurn.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Where a log segment is created before it is renamed into place.</summary>
+    public string TemporaryLogSegmentPath(ulong firstTurn) => LogSegmentPath(firstTurn) + ".tmp";
+
+    /// <summary>
+    /// Turn-log segments present on disk, oldest (lowest first turn) first.
+    /// Only canonical names count: <c>log_7</c>, not <c>log_007</c>, <c>log_7.tmp</c>
+    /// or <c>log_7.damaged</c>.
+    /// </summary>
+    public IReadOnlyList<(ulong FirstTurn, string Path)> ListLogSegments()
+    {
+        var found = new List<(ulong, string)>();
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "log_*"))
+        {
+            string suffix = Path.GetFileName(path).Substring(Prefix.Length + "log_".Length);
+            if (ulong.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out ulong first) &&
+                suffix == first.ToString(CultureInfo.InvariantCulture))
+                found.Add((first, path));
+        }
+        found.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return found;
+    }
+
+    /// <summary>Leftovers of log segment creations that never completed.</summary>
+    public IEnumerable<string> ListTemporaryLogFiles() =>
+        System.IO.Directory.EnumerateFiles(Directory, Prefix + "log_*.tmp");
+
+    /// <summary>
     /// Checks that an address is host:port (IPv4, [IPv6] or a host name) and
     /// safe as part of a file name. Returns an error message or null.
     /// </summary>

@@ -1,0 +1,50 @@
+using Microsoft.Win32.SafeHandles;
+using Mono.Unix.Native;
+
+namespace KenShell.Store;
+
+/// <summary>
+/// fdatasync, fsync and ftruncate on a .NET <see cref="SafeFileHandle"/>.
+///
+/// The turn log opens its files with <see cref="File.OpenHandle"/> rather
+/// than Syscall.open: .NET then owns the descriptor (O_CLOEXEC, closed by the
+/// SafeHandle even on exceptions) and <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/>
+/// gives pwrite with its partial-write loop and errno-bearing IOExceptions.
+/// Only the calls .NET lacks go through Mono.Posix, on the raw descriptor
+/// from DangerousGetHandle, with DangerousAddRef held so the descriptor
+/// cannot be closed (and its number reused) during the call.
+/// </summary>
+internal static class FileSync
+{
+    /// <summary>fdatasync: the file's data and the metadata needed to read it back (its size), not its timestamps.</summary>
+    public static void DataSync(SafeFileHandle handle, string path) =>
+        Run(handle, Syscall.fdatasync, "fdatasync", path);
+
+    /// <summary>fsync: data and all metadata.</summary>
+    public static void FullSync(SafeFileHandle handle, string path) =>
+        Run(handle, Syscall.fsync, "fsync", path);
+
+    public static void Truncate(SafeFileHandle handle, long length, string path) =>
+        Run(handle, fd => Syscall.ftruncate(fd, length), $"ftruncate to {length} bytes", path);
+
+    private static void Run(SafeFileHandle handle, Func<int, int> call, string what, string path)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int fd = (int)handle.DangerousGetHandle();
+            while (true)
+            {
+                if (call(fd) == 0) return;
+                Errno errno = Stdlib.GetLastError();
+                if (errno == Errno.EINTR) continue;
+                throw new IOException($"{what} of {Path.GetFileName(path)} failed: {Stdlib.strerror(errno)} ({errno})");
+            }
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+}

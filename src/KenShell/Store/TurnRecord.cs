@@ -1,0 +1,12 @@
+namespace KenShell.Store;
+
+/// <summary>
+/// One committed turn as the turn log keeps it: enough to replay the turn
+/// exactly on top of the state after the turn before it.
+/// </summary>
+/// <param name="Turn">The turn's number; consecutive across the whole log.</param>
+/// <param name="Source">The input, exactly as evaluated (any .NET string, unpaired surrogates included).</param>
+/// <param name="Tape">Opaque: the nondeterministic values the turn consumed (clock, randomness, ...), fed back on replay.</param>
+/// <param name="OutputDigest">CRC32C of the turn's output; replay recomputes it and compares.</param>
+/// <param name="Status">Opaque to the log (how the turn ended, as the shell defines it).</param>
+public sealed record TurnRecord(ulong Turn, string Source, byte[] Tape, uint OutputDigest, byte Status);
