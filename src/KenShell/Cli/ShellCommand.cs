@@ -28,20 +28,26 @@ public static class ShellCommand
             Description = "Run CODE as one turn, print its result, and exit",
             HelpName = "CODE",
         };
+        var keepLog = new Option<bool>("--keep-log")
+        {
+            Description = "Keep the whole turn log from the first turn (never remove log segments covered by checkpoints)",
+        };
         var root = new RootCommand("kenshell: a JavaScript shell whose whole heap survives crashes and restarts.")
         {
             address,
             dir,
             eval,
+            keepLog,
         };
-        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval)));
+        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval), result.GetValue(keepLog)));
         return root;
     }
 
-    private static int Run(string address, string? directory, string? code)
+    private static int Run(string address, string? directory, string? code, bool keepLog)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
-        var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+        // Synchronized: background checkpoints report from a worker thread.
+        TextWriter stderr = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true });
         if (StoreLayout.ValidateAddress(address) is { } problem)
         {
             stderr.WriteLine($"kenshell: {problem}");
@@ -74,7 +80,8 @@ public static class ShellCommand
 
         using (storeLock)
         {
-            var store = new CheckpointStore(layout, stderr);
+            using var store = new PersistentStore(layout, stderr, CheckpointPolicy.FromEnvironment(keepLog),
+                progressOnTerminal: !Console.IsErrorRedirected);
             JsShell shell;
             RecoveryReport report;
             try
@@ -93,6 +100,7 @@ public static class ShellCommand
             }
 
             if (interactive) PrintBanner(stdout, layout, report);
+            else if (!report.Fresh) stderr.WriteLine($"kenshell: {report.Describe()}");
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
             using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive);
@@ -100,6 +108,9 @@ public static class ShellCommand
             {
                 int exit = code is not null ? session.RunOnce(code) : session.Run();
                 stdout.Flush();
+                // A checkpoint being written finishes first (bounded): the
+                // next start then has less log to replay.
+                store.Close(TimeSpan.FromSeconds(60));
                 return exit;
             }
             catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException)
@@ -118,8 +129,7 @@ public static class ShellCommand
     {
         string state = report.Fresh
             ? $"new store ken_{layout.Address}_* in {layout.Directory}"
-            : $"restored turn {report.Turn} from {Path.GetFileName(report.CheckpointPath)} " +
-              $"({report.CheckpointBytes / 1024.0 / 1024.0:F1} MB) in {report.Elapsed.TotalMilliseconds:F0} ms";
+            : report.Describe();
         stdout.WriteLine($"Welcome to kenshell ({JsShell.EngineId}): {state}.");
         stdout.WriteLine("Type \".help\" for more information.");
         stdout.Flush();

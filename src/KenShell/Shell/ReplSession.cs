@@ -119,7 +119,7 @@ public sealed partial class ReplSession : IDisposable
         return 0;
     }
 
-    private static bool IsKnownCommand(string name) => name is "exit" or "help";
+    private static bool IsKnownCommand(string name) => name is "exit" or "help" or "checkpoint";
 
     private bool RunCommand(string name)
     {
@@ -127,7 +127,14 @@ public sealed partial class ReplSession : IDisposable
         {
             case "exit":
                 return false;
+            case "checkpoint":
+                _stderr.WriteLine(_runner.Checkpoint()
+                    ? "kenshell: writing a checkpoint in the background"
+                    : "kenshell: a checkpoint is already being written");
+                _stderr.Flush();
+                return true;
             case "help":
+                _stdout.WriteLine(".checkpoint  Write a checkpoint of the heap now (in the background)");
                 _stdout.WriteLine(".exit     Exit the shell (the heap is saved after every input)");
                 _stdout.WriteLine(".help     Print this help message");
                 _stdout.WriteLine();

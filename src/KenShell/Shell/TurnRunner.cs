@@ -1,23 +1,26 @@
+using System.Diagnostics;
 using KenShell.Engine;
 using KenShell.Store;
 
 namespace KenShell.Shell;
 
 /// <summary>
-/// Runs inputs as turns: evaluate, make durable, then release the output.
-/// A turn that cannot be completed and saved is rolled back by rebuilding
-/// the heap from the newest checkpoint, so it leaves no trace (G2).
+/// Runs inputs as turns: evaluate (recording the outside values the turn
+/// takes), append the turn's record to the log and fdatasync, and only then
+/// release the output. A turn that cannot complete or cannot be logged is
+/// rolled back by rebuilding the heap from the newest checkpoint plus the
+/// log, so it leaves no trace (G2).
 /// </summary>
 public sealed class TurnRunner : IDisposable
 {
-    private readonly CheckpointStore _store;
+    private readonly PersistentStore _store;
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly bool _colors;
     private JsShell _shell;
     private volatile bool _turnRunning;
 
-    public TurnRunner(CheckpointStore store, JsShell shell, TextWriter stdout, TextWriter stderr, bool colors)
+    public TurnRunner(PersistentStore store, JsShell shell, TextWriter stdout, TextWriter stderr, bool colors)
     {
         _store = store;
         _shell = shell;
@@ -35,7 +38,14 @@ public sealed class TurnRunner : IDisposable
     /// <summary>True while JavaScript of a turn is running (Ctrl-C then interrupts it).</summary>
     public bool TurnRunning => _turnRunning;
 
-    private void ConfigureShell() => _shell.SetOption("colors", _colors ? 1 : 0);
+    private void ConfigureShell()
+    {
+        _shell.SetOption("colors", _colors ? 1 : 0);
+        _shell.RecordTape();
+    }
+
+    /// <summary>Starts a background checkpoint now (the .checkpoint command).</summary>
+    public bool Checkpoint() => _store.StartCheckpoint(_shell);
 
     /// <summary>Stops the running turn. Called from the signal-handling thread.</summary>
     public bool Interrupt()
@@ -55,10 +65,12 @@ public sealed class TurnRunner : IDisposable
         ulong turn = _store.Turn + 1;
         string label = $"REPL{turn}";
         TurnResult result;
+        string evaluated;
+        var clock = Stopwatch.StartNew();
         _turnRunning = true;
         try
         {
-            result = EvaluateInput(source, label);
+            result = EvaluateInput(source, label, out evaluated);
         }
         finally
         {
@@ -77,44 +89,39 @@ public sealed class TurnRunner : IDisposable
             return TurnOutcome.RolledBack;
         }
 
+        var record = new TurnRecord(turn, evaluated, _shell.LastTape, TurnDigest.Compute(result.Output), (byte)result.Status);
         try
         {
-            _store.Commit(_shell, turn);
+            // The commit point: the record is durable when this returns.
+            _store.CommitTurn(record, clock.Elapsed);
         }
-        catch (CheckpointFailedException e)
+        catch (TurnLogException e)
         {
             Rollback();
-            if (e.Message.Contains("signal", StringComparison.Ordinal))
-            {
-                // V8's serializer died on something in the heap: the input
-                // created state that cannot be saved. Report it as the turn's
-                // error, the way a throw would be reported.
-                _stdout.WriteLine($"Uncaught TypeError: this input created state that kenshell cannot save, so it was rolled back ({e.Message})");
-                _stdout.Flush();
-            }
-            else
-            {
-                _stderr.WriteLine($"kenshell: error: could not make the turn durable ({e.Message}); the input was rolled back.");
-                _stderr.Flush();
-            }
+            _stderr.WriteLine($"kenshell: error: could not make the turn durable ({e.Message}); the input was rolled back.");
+            _stderr.Flush();
             return TurnOutcome.RolledBack;
         }
 
         // Output commit (G3): only now, with the turn durable, does anything leave.
         Release(result.Output);
+        _store.AfterTurn(_shell);
         return TurnOutcome.Committed;
     }
 
-    private TurnResult EvaluateInput(string source, string label)
+    private TurnResult EvaluateInput(string source, string label, out string evaluated)
     {
         // As Node's REPL: input that looks like an object literal ({ a: 1 })
-        // is tried as an expression first, not as a block with a label.
+        // is tried as an expression first, not as a block with a label. The
+        // log keeps the text that actually ran, so replay needs no guessing.
         string trimmed = source.Trim();
         if (trimmed.StartsWith('{') && trimmed.EndsWith('}'))
         {
-            TurnResult wrapped = _shell.Eval($"({source})", label);
+            evaluated = $"({source})";
+            TurnResult wrapped = _shell.Eval(evaluated, label);
             if (wrapped.Status is not (TurnStatus.SyntaxError or TurnStatus.Incomplete)) return wrapped;
         }
+        evaluated = source;
         return _shell.Eval(source, label);
     }
 
@@ -130,8 +137,8 @@ public sealed class TurnRunner : IDisposable
 
     private void Rollback()
     {
-        // The heap may hold half a turn: throw it away and rebuild from the
-        // newest durable checkpoint, the same path as crash recovery.
+        // The heap may hold half a turn: throw it away and rebuild it from
+        // the newest checkpoint plus the log, the same path as crash recovery.
         _shell.Dispose();
         _shell = _store.Reload();
         ConfigureShell();

@@ -1,20 +1,21 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using KenShell.Engine;
 
 namespace KenShell.Store;
 
 /// <summary>
-/// The store: checkpoints of the whole heap, one per committed turn, and
-/// recovery from the newest intact one.
+/// The store's checkpoints: whole-heap V8 snapshots, each written by a
+/// forked child, two generations kept.
 ///
-/// Durability protocol for a turn (the Redis BGSAVE pattern):
+/// Durability protocol of one checkpoint (the Redis BGSAVE pattern):
 ///  1. fork; the child writes ken_&lt;addr&gt;_ckpt_N.tmp and fsyncs it;
 ///  2. the parent renames .tmp to ken_&lt;addr&gt;_ckpt_N and fsyncs the
-///     directory — from this instant turn N survives any crash;
-///  3. only then is the turn's output released (output commit, G3);
-///  4. checkpoints older than the previous one are removed: two generations
-///     stay, so damage to any one file costs at most the newest turn.
+///     directory — only now does recovery see it, complete;
+///  3. checkpoints older than the previous one are removed: two generations
+///     stay, so damage to any one file never loses the store.
+/// A checkpoint is normally taken in the background (the shell goes on
+/// running turns while the child writes; the turn log holds those turns);
+/// step 2 then runs on a worker thread under <see cref="Sync"/>.
 /// </summary>
 public sealed class CheckpointStore
 {
@@ -25,6 +26,7 @@ public sealed class CheckpointStore
     private byte[] _storeId = new byte[16];
     // Checkpoints known to be intact (verified at open, or written by us), newest first.
     private readonly List<ulong> _good = new();
+    private Task? _inFlight;
 
     public CheckpointStore(StoreLayout layout, TextWriter diagnostics)
     {
@@ -34,124 +36,120 @@ public sealed class CheckpointStore
         _hostFunctionCount = JsShell.HostFunctionCount;
     }
 
+    /// <summary>
+    /// Guards the checkpoint files and the list of good ones against the
+    /// worker thread that finishes background checkpoints.
+    /// </summary>
+    public object Sync { get; } = new();
+
     public StoreLayout Layout => _layout;
 
-    /// <summary>Turn number of the newest durable checkpoint.</summary>
-    public ulong Turn { get; private set; }
+    /// <summary>The store's random id (from its checkpoints; new stores get a new one).</summary>
+    public byte[] StoreId => _storeId;
+
+    /// <summary>Turn of the newest durable checkpoint.</summary>
+    public ulong NewestTurn { get; private set; }
+
+    /// <summary>Turn of the older of the two kept checkpoints (what the log must cover from), or null.</summary>
+    public ulong? OlderKeptTurn
+    {
+        get
+        {
+            lock (Sync) return _good.Count >= 2 ? _good[1] : null;
+        }
+    }
 
     /// <summary>How long a checkpoint child may run before it is killed and counted as failed.</summary>
     public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMilliseconds(
-        int.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_TIMEOUT_MS"), out int ms) ? ms : 300_000);
+        int.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_TIMEOUT_MS"), out int ms) ? ms : 600_000);
 
-    /// <summary>The pause the last checkpoint's fork caused.</summary>
+    /// <summary>The pause the last checkpoint's fork caused in the shell.</summary>
     public TimeSpan LastForkPause { get; private set; }
 
-    /// <summary>
-    /// Opens the store: loads the newest intact checkpoint, or creates a new
-    /// store when there is none. Damaged files are reported and kept aside.
-    /// </summary>
-    public (JsShell Shell, RecoveryReport Report) Open(Func<JsShell> createFresh)
+    /// <summary>True while a background checkpoint is being written.</summary>
+    public bool IsCheckpointing => _inFlight is { IsCompleted: false };
+
+    /// <summary>Removes leftovers of checkpoint writes that never finished.</summary>
+    public void RemoveUnfinished()
     {
-        var clock = Stopwatch.StartNew();
         foreach (string tmp in _layout.ListTemporaryFiles())
         {
             // A .tmp file is a checkpoint whose writer never finished: it was
-            // never renamed, so no turn depends on it. Removing it loses nothing.
+            // never renamed, so nothing depends on it. Removing it loses nothing.
             _diagnostics.WriteLine($"kenshell: removing {Path.GetFileName(tmp)}: an unfinished checkpoint write (the process stopped during it)");
             File.Delete(tmp);
         }
-
-        var loaded = LoadNewestGood(out bool sawAny);
-        if (loaded is { } found)
-        {
-            return (found.Shell, new RecoveryReport(false, Turn, found.Path, found.Bytes, clock.Elapsed));
-        }
-        if (sawAny)
-        {
-            _diagnostics.WriteLine("kenshell: warning: no intact checkpoint is left; starting a new, empty store. " +
-                                   "The damaged files were kept (*.damaged) and nothing was deleted.");
-        }
-
-        // A new store: a random id, and turn 0 = the heap with the prelude.
-        _storeId = RandomNumberGenerator.GetBytes(16);
-        JsShell shell = createFresh();
-        try
-        {
-            Turn = 0;
-            _good.Clear();
-            Commit(shell, 0);
-        }
-        catch
-        {
-            shell.Dispose();
-            throw;
-        }
-        return (shell, new RecoveryReport(true, 0, null, 0, clock.Elapsed));
     }
 
     /// <summary>
-    /// Rolls back: a fresh isolate from the newest durable checkpoint (the
-    /// state after the last committed turn).
+    /// Loads the newest intact checkpoint. Damaged files are reported and
+    /// moved aside; a checkpoint from another engine build stops everything
+    /// (<see cref="EngineMismatchException"/>). Null when there is none.
     /// </summary>
-    public JsShell Reload()
+    public LoadedCheckpoint? LoadNewest(out bool sawAny)
     {
-        var loaded = LoadNewestGood(out _);
-        if (loaded is null) throw new CheckpointFailedException("no intact checkpoint to roll back to");
-        return loaded.Value.Shell;
+        lock (Sync)
+        {
+            sawAny = false;
+            foreach (var (turn, path) in _layout.ListCheckpoints())
+            {
+                sawAny = true;
+                byte[] bytes;
+                try
+                {
+                    bytes = File.ReadAllBytes(path);
+                }
+                catch (IOException e)
+                {
+                    _diagnostics.WriteLine($"kenshell: cannot read {Path.GetFileName(path)}: {e.Message}; trying an older checkpoint");
+                    continue;
+                }
+                string? problem = Verify(bytes, turn, out CheckpointHeader? header);
+                if (header is not null && problem is null && header.Engine != _engineId)
+                {
+                    throw new EngineMismatchException(
+                        $"{Path.GetFileName(path)} was written by {header.Engine}, but this kenshell runs {_engineId}. " +
+                        "A checkpoint can only be loaded by the V8 build that wrote it. Nothing was changed; " +
+                        "run the kenshell build that wrote this store, or move the store's files away to start afresh.");
+                }
+                if (header is not null && problem is null && header.HostFunctionCount > _hostFunctionCount)
+                {
+                    throw new EngineMismatchException(
+                        $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
+                        $"this one has {_hostFunctionCount}). Nothing was changed.");
+                }
+                if (problem is not null)
+                {
+                    Quarantine(path, problem);
+                    continue;
+                }
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                JsShell shell;
+                try
+                {
+                    shell = JsShell.Restore(bytes.AsSpan(CheckpointHeader.Size));
+                }
+                catch (EngineException e)
+                {
+                    Quarantine(path, e.Message);
+                    continue;
+                }
+                _storeId = header!.StoreId;
+                NewestTurn = turn;
+                _good.RemoveAll(t => t >= turn);
+                _good.Insert(0, turn);
+                return new LoadedCheckpoint(shell, turn, path, bytes.LongLength, clock.Elapsed);
+            }
+            return null;
+        }
     }
 
-    private (JsShell Shell, string Path, long Bytes)? LoadNewestGood(out bool sawAny)
+    /// <summary>Starts a new store: a random id and turn 0 = the heap with the prelude, written synchronously.</summary>
+    public void CreateGenesis(JsShell shell)
     {
-        sawAny = false;
-        foreach (var (turn, path) in _layout.ListCheckpoints())
-        {
-            sawAny = true;
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (IOException e)
-            {
-                _diagnostics.WriteLine($"kenshell: cannot read {Path.GetFileName(path)}: {e.Message}; trying an older checkpoint");
-                continue;
-            }
-            string? problem = Verify(bytes, turn, out CheckpointHeader? header);
-            if (header is not null && problem is null && header.Engine != _engineId)
-            {
-                throw new EngineMismatchException(
-                    $"{Path.GetFileName(path)} was written by {header.Engine}, but this kenshell runs {_engineId}. " +
-                    "A checkpoint can only be loaded by the V8 build that wrote it. Nothing was changed; " +
-                    "run the kenshell build that wrote this store, or move the store's files away to start afresh.");
-            }
-            if (header is not null && problem is null && header.HostFunctionCount > _hostFunctionCount)
-            {
-                throw new EngineMismatchException(
-                    $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
-                    $"this one has {_hostFunctionCount}). Nothing was changed.");
-            }
-            if (problem is not null)
-            {
-                Quarantine(path, problem);
-                continue;
-            }
-            JsShell shell;
-            try
-            {
-                shell = JsShell.Restore(bytes.AsSpan(CheckpointHeader.Size));
-            }
-            catch (EngineException e)
-            {
-                Quarantine(path, e.Message);
-                continue;
-            }
-            _storeId = header!.StoreId;
-            Turn = turn;
-            _good.RemoveAll(t => t >= turn);
-            _good.Insert(0, turn);
-            return (shell, path, bytes.LongLength);
-        }
-        return null;
+        _storeId = RandomNumberGenerator.GetBytes(16);
+        lock (Sync) _good.Clear();
+        Commit(shell, 0);
     }
 
     /// <summary>Checks a checkpoint file's bytes. Returns why it is bad, or null.</summary>
@@ -186,45 +184,100 @@ public sealed class CheckpointStore
     }
 
     /// <summary>
-    /// Makes the heap's current state durable as turn <paramref name="turn"/>.
-    /// Throws <see cref="CheckpointFailedException"/> when it cannot; the
-    /// previous durable state is then untouched.
+    /// Writes a checkpoint of the heap as it is now, as turn
+    /// <paramref name="turn"/>, and waits until it is durable. Throws
+    /// <see cref="CheckpointFailedException"/> when it cannot; the previous
+    /// checkpoints are then untouched.
     /// </summary>
     public void Commit(JsShell shell, ulong turn)
     {
-        string tmp = _layout.TemporaryCheckpointPath(turn);
-        string final = _layout.CheckpointPath(turn);
+        CheckpointWriter writer = Begin(shell, turn);
+        Finish(writer, turn);
+    }
+
+    /// <summary>
+    /// Forks a checkpoint of the heap as it is now and returns at once; a
+    /// worker thread waits for the child and puts the file in place.
+    /// <paramref name="onDone"/> runs on that thread, outside <see cref="Sync"/>,
+    /// with null on success or why it failed.
+    /// </summary>
+    public void BeginBackground(JsShell shell, ulong turn, Action<ulong, string?> onDone)
+    {
+        if (IsCheckpointing) throw new InvalidOperationException("a checkpoint is already being written");
         CheckpointWriter writer;
         try
         {
-            writer = shell.BeginCheckpoint(tmp, turn, _storeId);
+            writer = Begin(shell, turn);
+        }
+        catch (CheckpointFailedException e)
+        {
+            onDone(turn, e.Message);
+            return;
+        }
+        _inFlight = Task.Run(() =>
+        {
+            string? failure = null;
+            try
+            {
+                Finish(writer, turn);
+            }
+            catch (CheckpointFailedException e)
+            {
+                failure = e.Message;
+            }
+            onDone(turn, failure);
+        });
+    }
+
+    /// <summary>Waits for a background checkpoint, if one is being written. False on timeout.</summary>
+    public bool WaitForBackground(TimeSpan timeout) => _inFlight is null || _inFlight.Wait(timeout);
+
+    private CheckpointWriter Begin(JsShell shell, ulong turn)
+    {
+        try
+        {
+            CheckpointWriter writer = shell.BeginCheckpoint(_layout.TemporaryCheckpointPath(turn), turn, _storeId);
+            LastForkPause = writer.ForkPause;
+            return writer;
         }
         catch (EngineException e)
         {
             throw new CheckpointFailedException(e.Message);
         }
-        LastForkPause = writer.ForkPause;
+    }
+
+    private void Finish(CheckpointWriter writer, ulong turn)
+    {
+        string tmp = _layout.TemporaryCheckpointPath(turn);
+        string final = _layout.CheckpointPath(turn);
         string? failure = writer.Wait(CheckpointTimeout);
-        if (failure is not null)
+        lock (Sync)
         {
-            TryDelete(tmp);
-            throw new CheckpointFailedException(failure);
+            if (failure is not null)
+            {
+                TryDelete(tmp);
+                throw new CheckpointFailedException(failure);
+            }
+            try
+            {
+                // The child fsynced the file; this rename and the directory
+                // fsync make it the newest durable checkpoint.
+                FaultInjection.Hit(FaultInjection.CheckpointBeforeRename);
+                File.Move(tmp, final, overwrite: true);
+                FaultInjection.Hit(FaultInjection.CheckpointAfterRename);
+                Durability.SyncDirectory(_layout.Directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(tmp);
+                throw new CheckpointFailedException($"could not put the checkpoint in place: {e.Message}");
+            }
+            NewestTurn = Math.Max(NewestTurn, turn);
+            _good.RemoveAll(t => t == turn);
+            _good.Add(turn);
+            _good.Sort((a, b) => b.CompareTo(a));
+            PruneOldGenerations();
         }
-        try
-        {
-            // The child fsynced the file; this rename + directory fsync is the
-            // commit point of the turn.
-            Durability.RenameDurably(tmp, final);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(tmp);
-            throw new CheckpointFailedException($"could not put the checkpoint in place: {e.Message}");
-        }
-        Turn = turn;
-        _good.RemoveAll(t => t >= turn);
-        _good.Insert(0, turn);
-        PruneOldGenerations();
     }
 
     private void PruneOldGenerations()
@@ -236,6 +289,7 @@ public sealed class CheckpointStore
         {
             ulong old = _good[^1];
             _good.RemoveAt(_good.Count - 1);
+            FaultInjection.Hit(FaultInjection.DuringPruning);
             TryDelete(_layout.CheckpointPath(old));
         }
         foreach (var (turn, path) in _layout.ListCheckpoints())

@@ -25,6 +25,7 @@ public static class TurnLogPruner
             ulong nextFirst = segments[i + 1].FirstTurn;
             if (nextFirst == 0 || nextFirst - 1 > coveredTurn) break;
             string path = segments[i].Path;
+            FaultInjection.Hit(FaultInjection.DuringPruning);
             try
             {
                 File.Delete(path);

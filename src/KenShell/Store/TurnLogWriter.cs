@@ -254,6 +254,7 @@ public sealed class TurnLogWriter : IDisposable
             RandomAccess.Write(_segment, buffer.AsSpan(0, used), offset);
             // The commit point: the caller may release the turns' output once
             // this returns.
+            FaultInjection.Hit(FaultInjection.LogBeforeSync);
             FileSync.DataSync(_segment, _segmentPath);
         }
         catch (IOException e)

@@ -17,9 +17,10 @@ public sealed class CorruptionTests : IDisposable
 
     private void MakeStore()
     {
-        // Two generations: the newest holds x = 2, the previous x = 1.
-        Kenshell.Run(_dir.Path, "x = 1\nx = 2\n");
-        Assert.Equal(2, _dir.Checkpoints().Count);
+        // Two checkpoint generations (turn 0 and turn 1 = after x = 1) and
+        // the log of turns 1 and 2 (x = 2).
+        Kenshell.Run(_dir.Path, "x = 1\n.checkpoint\nx = 2\n");
+        Assert.Equal([1ul, 0ul], _dir.Checkpoints().Select(c => c.Turn));
     }
 
     private static void Apply(string path, Damage damage)
@@ -45,7 +46,7 @@ public sealed class CorruptionTests : IDisposable
     [InlineData(Damage.BitFlipInLastByte)]
     [InlineData(Damage.Extended)]
     [InlineData(Damage.Garbage)]
-    public void DamagedNewestCheckpointIsReportedKeptAndTheOlderOneUsed(Damage damage)
+    public void DamagedNewestCheckpointIsReportedKeptAndTheOlderOneUsedWithTheLog(Damage damage)
     {
         MakeStore();
         var (newestTurn, newest) = _dir.Checkpoints()[0];
@@ -55,8 +56,9 @@ public sealed class CorruptionTests : IDisposable
         KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
 
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal(["1"], r.StdoutLines);          // the previous generation
+        Assert.Equal(["2"], r.StdoutLines);          // the previous generation + the log: nothing lost
         Assert.Contains($"ckpt_{newestTurn} is damaged", r.Stderr);
+        Assert.Contains("2 turns replayed", r.Stderr);
         string kept = newest + ".damaged";
         Assert.True(File.Exists(kept), "the damaged file must be kept");
         Assert.Equal(damagedBytes, File.ReadAllBytes(kept));
@@ -80,7 +82,8 @@ public sealed class CorruptionTests : IDisposable
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(["'undefined'"], r.StdoutLines);
         Assert.Contains("no intact checkpoint", r.Stderr);
-        Assert.Equal(2, Directory.GetFiles(_dir.Path, "*.damaged").Length);
+        Assert.Equal(2, Directory.GetFiles(_dir.Path, "*ckpt_*.damaged").Length);
+        Assert.NotEmpty(Directory.GetFiles(_dir.Path, "*log_*.damaged")); // the log is kept too
     }
 
     [Fact]

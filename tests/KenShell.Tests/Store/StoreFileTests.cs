@@ -49,13 +49,26 @@ public sealed class StoreFileTests : IDisposable
     }
 
     [Fact]
-    public void TwoGenerationsOfCheckpointsAreKept()
+    public void TwoGenerationsOfCheckpointsAreKeptAndTheLogFromTheOlderOneOn()
     {
-        Kenshell.Run(_dir.Path, string.Concat(Enumerable.Range(1, 12).Select(i => $"v = {i}\n")));
+        var every = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "1" };
+        string input = string.Concat(Enumerable.Range(1, 40).Select(i => $"v = {i}\n"));
+        Kenshell.RunWith(every, _dir.Path, input);
         var checkpoints = _dir.Checkpoints();
         Assert.Equal(2, checkpoints.Count);
-        Assert.Equal(checkpoints[0].Turn - 1, checkpoints[1].Turn);
+        Assert.True(checkpoints[0].Turn > checkpoints[1].Turn);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
+
+        // The log reaches back to just after the older checkpoint, no further.
+        var layout = new KenShell.Store.StoreLayout(_dir.Path, StoreDirectory.Address);
+        var segments = layout.ListLogSegments();
+        Assert.NotEmpty(segments);
+        Assert.True(segments[0].FirstTurn <= checkpoints[1].Turn + 1, "the log must cover the turns after the older checkpoint");
+        Assert.True(segments.Count < 40, "covered log segments must be removed");
+
+        // Both generations are usable: even with the newest gone, nothing is lost.
+        File.Delete(checkpoints[0].Path);
+        Assert.Equal(["40"], Kenshell.Run(_dir.Path, "v\n").StdoutLines);
     }
 
     [Fact]

@@ -57,6 +57,15 @@ public sealed class Kenshell : IDisposable
     public static KenshellResult Run(string directory, string input, params string[] extraArgs) =>
         RunAt(directory, StoreDirectory.Address, input, extraArgs);
 
+    /// <summary>Runs kenshell with extra environment variables to completion on the given stdin.</summary>
+    public static KenshellResult RunWith(IDictionary<string, string> environment, string directory, string input, params string[] extraArgs)
+    {
+        using Kenshell shell = Start(directory, StoreDirectory.Address, extraArgs, environment);
+        shell._process.StandardInput.Write(input);
+        shell._process.StandardInput.Close();
+        return shell.WaitForExit(DefaultTimeout);
+    }
+
     /// <summary>Runs kenshell for another address to completion on the given stdin.</summary>
     public static KenshellResult RunAt(string directory, string address, string input, params string[] extraArgs)
     {

@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using KenShell.Engine;
+
+namespace KenShell.Store;
+
+/// <summary>
+/// The whole store: the turn log (write-ahead, one small fdatasync per
+/// turn) plus checkpoints taken in the background.
+///
+///  - Commit of a turn = its log record is durable. Only then is the turn's
+///    output released. The cost is one append + fdatasync, whatever the
+///    heap size.
+///  - Every so often (by turns, log bytes or replay cost since the last
+///    one) a checkpoint of the heap is forked off in the background; the
+///    log continues in a new segment. When the checkpoint is durable, log
+///    segments older than the older of the two kept checkpoints go.
+///  - Recovery and rollback = newest intact checkpoint + replay of the
+///    logged turns after it, each fed the outside values (clock,
+///    randomness) it consumed the first time, each checked against the
+///    digest of the output it printed the first time.
+/// </summary>
+public sealed class PersistentStore : IDisposable
+{
+    private readonly StoreLayout _layout;
+    private readonly TextWriter _diagnostics;
+    private readonly bool _progressOnTerminal;
+    private readonly CheckpointStore _checkpoints;
+    private TurnLogWriter? _writer;
+    private readonly CheckpointPolicy _policy;
+    private long _bytesSinceCheckpoint;
+    private ulong _turnsSinceCheckpoint;
+    private TimeSpan _runTimeSinceCheckpoint;
+    private int _failedCheckpoints;
+
+    public PersistentStore(StoreLayout layout, TextWriter diagnostics, CheckpointPolicy policy, bool progressOnTerminal)
+    {
+        _layout = layout;
+        _diagnostics = diagnostics;
+        _policy = policy;
+        _progressOnTerminal = progressOnTerminal;
+        _checkpoints = new CheckpointStore(layout, diagnostics);
+    }
+
+    public StoreLayout Layout => _layout;
+
+    public CheckpointStore Checkpoints => _checkpoints;
+
+    /// <summary>The last committed turn.</summary>
+    public ulong Turn { get; private set; }
+
+    /// <summary>
+    /// Opens the store: the newest intact checkpoint plus the log after it,
+    /// or a new store. Reports what it did on the diagnostics writer.
+    /// </summary>
+    public (JsShell Shell, RecoveryReport Report) Open(Func<JsShell> createFresh)
+    {
+        var clock = Stopwatch.StartNew();
+        _checkpoints.RemoveUnfinished();
+        foreach (string tmp in TurnLogPruner.DeleteUnfinishedSegments(_layout))
+            _diagnostics.WriteLine($"kenshell: removed {Path.GetFileName(tmp)}: an unfinished log segment creation");
+
+        LoadedCheckpoint? loaded = _checkpoints.LoadNewest(out bool sawAny);
+        if (loaded is null)
+        {
+            if (sawAny || _layout.ListLogSegments().Count > 0)
+            {
+                // Without a checkpoint there is no state to replay the log
+                // onto (the log starts after the store's first checkpoint).
+                foreach (var (_, segment) in _layout.ListLogSegments()) MoveAside(segment, "no intact checkpoint to replay it onto");
+                _diagnostics.WriteLine("kenshell: warning: no intact checkpoint is left; starting a new, empty store. " +
+                                       "The damaged files were kept (*.damaged) and nothing was deleted.");
+            }
+            JsShell fresh = createFresh();
+            try
+            {
+                _checkpoints.CreateGenesis(fresh);
+                _writer = new TurnLogWriter(_layout, _checkpoints.StoreId);
+                _writer.StartSegment(1);
+            }
+            catch
+            {
+                fresh.Dispose();
+                throw;
+            }
+            Turn = 0;
+            return (fresh, new RecoveryReport(true, 0, null, 0, 0, TimeSpan.Zero, 0, clock.Elapsed));
+        }
+
+        JsShell shell = loaded.Shell;
+        try
+        {
+            var reader = new TurnLogReader(_layout, _checkpoints.StoreId);
+            TurnLogReadResult log = reader.Read();
+            if (log.HasTornTail)
+            {
+                // A crash during an append: that turn never committed, so
+                // its output was never released. Cutting it off loses nothing.
+                long bytes = reader.TruncateTornTail();
+                _diagnostics.WriteLine($"kenshell: cut {bytes} bytes of an unfinished record off the end of {Path.GetFileName(log.TornTailPath)} " +
+                                       "(the process stopped while writing it; that input had not completed)");
+            }
+            foreach (string problem in log.IsCorrupt ? log.Problems : [])
+                _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
+
+            int replayed = Replay(shell, log.Records, loaded.Turn, ulong.MaxValue, out ulong turn);
+            Turn = turn;
+
+            bool clean = !log.IsCorrupt && log.NextTurn == turn + 1 && log.ValidEndPath is not null &&
+                         _layout.ListLogSegments() is { Count: > 0 } segments && segments[^1].Path == log.ValidEndPath &&
+                         (log.Records.Count == 0 || log.Records[^1].Turn == turn);
+            _writer = new TurnLogWriter(_layout, _checkpoints.StoreId);
+            if (clean)
+            {
+                _writer.Resume(reader.Read());
+            }
+            else
+            {
+                RepairLog(shell, turn, loaded.Turn, log.CorruptPath);
+            }
+            _turnsSinceCheckpoint = turn - _checkpoints.NewestTurn;
+            return (shell, new RecoveryReport(false, turn, loaded.Path, loaded.Turn, loaded.Bytes, loaded.Elapsed, replayed, clock.Elapsed));
+        }
+        catch
+        {
+            shell.Dispose();
+            throw;
+        }
+    }
+
+    private void RepairLog(JsShell shell, ulong turn, ulong checkpointTurn, string? corruptSegment)
+    {
+        // The log cannot simply be continued (damage, a gap, or no log at
+        // all, as in a store from before the log existed). Make the state
+        // recovered so far durable as a checkpoint, set aside the damaged
+        // segment and every segment that starts after it (kept, never
+        // deleted), and start a new segment.
+        if (turn > checkpointTurn) _checkpoints.Commit(shell, turn);
+        foreach (var (first, path) in _layout.ListLogSegments())
+        {
+            if (path == corruptSegment) MoveAside(path, "it is damaged");
+            else if (first > turn) MoveAside(path, $"it holds turns after {turn} that could not be used");
+        }
+        _writer!.StartSegment(turn + 1);
+    }
+
+    private void MoveAside(string path, string why)
+    {
+        string aside = _layout.QuarantinePath(path);
+        try
+        {
+            File.Move(path, aside);
+            Durability.SyncDirectory(_layout.Directory);
+            _diagnostics.WriteLine($"kenshell: kept {Path.GetFileName(path)} as {Path.GetFileName(aside)}: {why}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _diagnostics.WriteLine($"kenshell: could not move {Path.GetFileName(path)} aside ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Replays the logged turns after <paramref name="fromTurn"/> (up to
+    /// <paramref name="toTurn"/>) on a heap restored at fromTurn. Returns
+    /// how many were replayed; <paramref name="reached"/> is the last turn.
+    /// </summary>
+    private int Replay(JsShell shell, IReadOnlyList<TurnRecord> records, ulong fromTurn, ulong toTurn, out ulong reached)
+    {
+        reached = fromTurn;
+        var pending = records.Where(r => r.Turn > fromTurn && r.Turn <= toTurn).ToList();
+        if (pending.Count == 0) return 0;
+        if (pending[0].Turn != fromTurn + 1)
+        {
+            _diagnostics.WriteLine($"kenshell: warning: the log has no record of turns {fromTurn + 1}..{pending[0].Turn - 1}; " +
+                                   $"the state stops at turn {fromTurn}, the later logged turns were set aside");
+            return 0;
+        }
+        using var progress = new ReplayProgress(_diagnostics, pending.Count, _progressOnTerminal);
+        int done = 0;
+        foreach (TurnRecord record in pending)
+        {
+            shell.ReplayTape(record.Tape);
+            TurnResult result = shell.Eval(record.Source, $"REPL{record.Turn}");
+            string? divergence = shell.TapeDivergence;
+            if (result.NeedsRollback) divergence ??= $"it did not complete ({result.Status}{(result.Error is null ? "" : ": " + result.Error)})";
+            if (divergence is null && TurnDigest.Compute(result.Output) != record.OutputDigest)
+                divergence = "its output differs from what it printed when it first ran";
+            if (divergence is not null)
+            {
+                progress.Clear();
+                _diagnostics.WriteLine($"kenshell: warning: replay of turn {record.Turn} diverged: {divergence}. " +
+                                       "Continuing with the replayed state; please report this.");
+            }
+            reached = record.Turn;
+            progress.Report(++done);
+        }
+        shell.StopTape();
+        return done;
+    }
+
+    /// <summary>
+    /// Makes a turn durable: appends its record and fdatasyncs. When this
+    /// returns the turn's output may be released. Throws <see cref="TurnLogException"/>.
+    /// </summary>
+    public void CommitTurn(TurnRecord record, TimeSpan runTime)
+    {
+        if (_writer is null) throw new InvalidOperationException("the store is not open");
+        _writer.Append(record);
+        FaultInjection.Hit(FaultInjection.LogAfterSync);
+        Turn = record.Turn;
+        _turnsSinceCheckpoint++;
+        _bytesSinceCheckpoint += record.Source.Length + record.Tape.Length + 48;
+        _runTimeSinceCheckpoint += runTime;
+    }
+
+    /// <summary>
+    /// Between turns: starts a background checkpoint when the log has grown
+    /// enough since the last one. Never waits for one.
+    /// </summary>
+    public void AfterTurn(JsShell shell)
+    {
+        if (_checkpoints.IsCheckpointing) return;
+        int backoff = 1 << Math.Min(_failedCheckpoints, 6); // after failures, try less often
+        bool due = _turnsSinceCheckpoint >= _policy.Turns * (ulong)backoff ||
+                   _bytesSinceCheckpoint >= _policy.LogBytes * backoff ||
+                   _runTimeSinceCheckpoint >= _policy.ReplayCost * backoff;
+        if (!due || _turnsSinceCheckpoint == 0) return;
+        StartCheckpoint(shell);
+    }
+
+    /// <summary>Takes a checkpoint now, in the background (the .checkpoint command, tests).</summary>
+    public bool StartCheckpoint(JsShell shell)
+    {
+        if (_checkpoints.IsCheckpointing || _writer is null) return false;
+        ulong turn = Turn;
+        _turnsSinceCheckpoint = 0;
+        _bytesSinceCheckpoint = 0;
+        _runTimeSinceCheckpoint = TimeSpan.Zero;
+        _checkpoints.BeginBackground(shell, turn, OnCheckpointDone);
+        try
+        {
+            // Turns after the checkpoint go to a new segment, so that once
+            // it is durable the older segments can go as whole files.
+            lock (_checkpoints.Sync) _writer.StartSegment(turn + 1);
+        }
+        catch (TurnLogException e)
+        {
+            _diagnostics.WriteLine($"kenshell: could not start a new log segment ({e.Message}); the current one goes on");
+        }
+        return true;
+    }
+
+    private void OnCheckpointDone(ulong turn, string? failure)
+    {
+        if (failure is not null)
+        {
+            _failedCheckpoints++;
+            string why = failure.Contains("signal", StringComparison.Ordinal)
+                ? "the heap holds something V8's snapshot cannot save"
+                : "an I/O error";
+            _diagnostics.WriteLine($"kenshell: warning: the checkpoint of turn {turn} failed ({why}: {failure}). " +
+                                   "Every turn is still safe in the log; recovery will just replay more of it. Will retry later.");
+            return;
+        }
+        _failedCheckpoints = 0;
+        if (_policy.KeepWholeLog) return;
+        ulong? covered = _checkpoints.OlderKeptTurn;
+        if (covered is null) return;
+        try
+        {
+            lock (_checkpoints.Sync) TurnLogPruner.DeleteCoveredSegments(_layout, covered.Value);
+        }
+        catch (TurnLogException e)
+        {
+            _diagnostics.WriteLine($"kenshell: warning: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Rolls back to the last committed turn: a fresh isolate from the
+    /// newest checkpoint, with the logged turns after it replayed — the
+    /// same path as crash recovery.
+    /// </summary>
+    public JsShell Reload()
+    {
+        lock (_checkpoints.Sync)
+        {
+            LoadedCheckpoint loaded = _checkpoints.LoadNewest(out _)
+                ?? throw new CheckpointFailedException("no intact checkpoint to roll back to");
+            try
+            {
+                TurnLogReadResult log = new TurnLogReader(_layout, _checkpoints.StoreId).Read();
+                Replay(loaded.Shell, log.Records, loaded.Turn, Turn, out ulong reached);
+                if (reached != Turn)
+                    throw new CheckpointFailedException($"the log holds turns only up to {reached}, not {Turn}");
+                return loaded.Shell;
+            }
+            catch
+            {
+                loaded.Shell.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Lets a background checkpoint finish (bounded) before the process exits.</summary>
+    public void Close(TimeSpan wait) => _checkpoints.WaitForBackground(wait);
+
+    public void Dispose() => _writer?.Dispose();
+}
