@@ -78,9 +78,12 @@ public sealed class AtomicTurnTests : IDisposable
         var random = new Random(20261122);
         long seenMax = 0;
         Kenshell.Run(_dir.Path, "var log = []; var total = 0\n");
-        for (int round = 0; round < 8; round++)
+        // Frequent background checkpoints, so that kills also land while a
+        // checkpoint child is writing and while old files are removed.
+        var environment = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "3" };
+        for (int round = 0; round < 10; round++)
         {
-            using var shell = Kenshell.Start(_dir.Path);
+            using var shell = Kenshell.Start(_dir.Path, StoreDirectory.Address, [], environment);
             // Where the log stands after recovery.
             string state = shell.Eval("log.length + ':' + total + ':' + (log.length === 0 || log[log.length - 1] === log.length)");
             string[] parts = state.Trim('\'').Split(':');
