@@ -56,7 +56,9 @@ KENV8_EXPORT kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_le
                                              char* err, size_t err_len);
 KENV8_EXPORT void kenv8_shell_destroy(kenv8_shell* shell);
 
-/* Installs the runtime prelude into a fresh context. `source` must evaluate
+/* Installs the runtime prelude into a fresh context. Outside values it takes
+ * go through the tape, as a turn's do (record it to keep them, replay it to
+ * rebuild the same first state). `source` must evaluate
  * to a function; it is called once with the host-function object and must
  * return the hooks object (see src/KenShell/Runtime/prelude.js). Returns 0 on
  * success, otherwise writes the exception to err. */

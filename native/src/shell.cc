@@ -157,6 +157,11 @@ bool Shell::InstallPrelude(const char* source, size_t len, std::string* error) {
     Local<Context> context = context_.Get(isolate_);
     Context::Scope context_scope(context);
     TryCatch try_catch(isolate_);
+    // The prelude takes outside values too (the PRNG seed, the clock): they
+    // go through the tape like a turn's, so that a store can be rebuilt
+    // from its very first state by replay.
+    tape_.BeginTurn();
+    CurrentTapeScope tape_scope(&tape_);
 
     // The host object: one function per host callback.
     Local<Object> host = Object::New(isolate_);
@@ -194,6 +199,7 @@ bool Shell::InstallPrelude(const char* source, size_t len, std::string* error) {
         return false;
     }
     isolate_->PerformMicrotaskCheckpoint();
+    tape_.EndTurn();
     return true;
 }
 

@@ -32,18 +32,24 @@ public static class ShellCommand
         {
             Description = "Keep the whole turn log from the first turn (never remove log segments covered by checkpoints)",
         };
+        var rebuild = new Option<bool>("--rebuild")
+        {
+            Description = "If the checkpoints were written by another V8 build, rebuild the heap by replaying the whole log (needs a log kept with --keep-log)",
+        };
         var root = new RootCommand("kenshell: a JavaScript shell whose whole heap survives crashes and restarts.")
         {
             address,
             dir,
             eval,
             keepLog,
+            rebuild,
         };
-        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval), result.GetValue(keepLog)));
+        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval),
+            result.GetValue(keepLog), result.GetValue(rebuild)));
         return root;
     }
 
-    private static int Run(string address, string? directory, string? code, bool keepLog)
+    private static int Run(string address, string? directory, string? code, bool keepLog, bool rebuild)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         // Synchronized: background checkpoints report from a worker thread.
@@ -86,7 +92,7 @@ public static class ShellCommand
             RecoveryReport report;
             try
             {
-                (shell, report) = store.Open(() => JsShell.CreateFresh(Prelude.Source));
+                (shell, report) = store.Open(Prelude.Source, rebuild);
             }
             catch (EngineMismatchException e)
             {

@@ -39,9 +39,18 @@ public sealed class JsShell : IDisposable
     public void SetOption(string name, int value) => NativeMethods.ShellSetOption(_handle, name, value);
 
     /// <summary>A new heap with the runtime prelude installed.</summary>
-    public static unsafe JsShell CreateFresh(string prelude)
+    public static JsShell CreateFresh(string prelude) => CreateFresh(prelude, null, out _);
+
+    /// <summary>
+    /// A new heap with the runtime prelude installed. The outside values the
+    /// prelude takes (PRNG seed, clock) are recorded in
+    /// <paramref name="genesisTape"/>, or, when <paramref name="replay"/> is
+    /// given, replayed from it, which rebuilds the very same first state.
+    /// </summary>
+    public static unsafe JsShell CreateFresh(string prelude, byte[]? replay, out byte[] genesisTape)
     {
         JsShell shell = Create(ReadOnlySpan<byte>.Empty);
+        if (replay is null) shell.RecordTape(); else shell.ReplayTape(replay);
         byte[] source = Encoding.UTF8.GetBytes(prelude);
         byte* error = stackalloc byte[1024];
         fixed (byte* src = source)
@@ -52,6 +61,14 @@ public sealed class JsShell : IDisposable
                 shell.Dispose();
                 throw new EngineException(message);
             }
+        }
+        genesisTape = shell.LastTape;
+        string? divergence = shell.TapeDivergence;
+        shell.StopTape();
+        if (divergence is not null)
+        {
+            shell.Dispose();
+            throw new EngineException($"the prelude did not replay as recorded: {divergence}");
         }
         return shell;
     }

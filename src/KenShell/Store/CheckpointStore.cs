@@ -152,6 +152,27 @@ public sealed class CheckpointStore
         Commit(shell, 0);
     }
 
+    /// <summary>
+    /// Sets every checkpoint file aside (kept, renamed <c>*.other-engine</c>):
+    /// the store is about to be rebuilt by replay under this engine.
+    /// </summary>
+    public void SetAsideAll(byte[] storeId)
+    {
+        lock (Sync)
+        {
+            foreach (var (_, path) in _layout.ListCheckpoints())
+            {
+                string aside = _layout.AsidePath(path, "other-engine");
+                File.Move(path, aside);
+                _diagnostics.WriteLine($"kenshell: kept {Path.GetFileName(path)} as {Path.GetFileName(aside)} (written by another engine build)");
+            }
+            Durability.SyncDirectory(_layout.Directory);
+            _good.Clear();
+            _storeId = storeId;
+            NewestTurn = 0;
+        }
+    }
+
     /// <summary>Checks a checkpoint file's bytes. Returns why it is bad, or null.</summary>
     public static string? Verify(ReadOnlySpan<byte> bytes, ulong expectedTurn, out CheckpointHeader? header)
     {

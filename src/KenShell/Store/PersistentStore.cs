@@ -31,6 +31,9 @@ public sealed class PersistentStore : IDisposable
     private ulong _turnsSinceCheckpoint;
     private TimeSpan _runTimeSinceCheckpoint;
     private int _failedCheckpoints;
+    // KENSHELL_TRACE=1: one stderr line per checkpoint (for benchmarks).
+    private static readonly bool Trace = Environment.GetEnvironmentVariable("KENSHELL_TRACE") == "1";
+    private readonly Stopwatch _checkpointClock = new();
 
     public PersistentStore(StoreLayout layout, TextWriter diagnostics, CheckpointPolicy policy, bool progressOnTerminal)
     {
@@ -52,14 +55,31 @@ public sealed class PersistentStore : IDisposable
     /// Opens the store: the newest intact checkpoint plus the log after it,
     /// or a new store. Reports what it did on the diagnostics writer.
     /// </summary>
-    public (JsShell Shell, RecoveryReport Report) Open(Func<JsShell> createFresh)
+    public (JsShell Shell, RecoveryReport Report) Open(string prelude, bool rebuild)
     {
         var clock = Stopwatch.StartNew();
         _checkpoints.RemoveUnfinished();
         foreach (string tmp in TurnLogPruner.DeleteUnfinishedSegments(_layout))
             _diagnostics.WriteLine($"kenshell: removed {Path.GetFileName(tmp)}: an unfinished log segment creation");
 
-        LoadedCheckpoint? loaded = _checkpoints.LoadNewest(out bool sawAny);
+        LoadedCheckpoint? loaded;
+        bool sawAny;
+        try
+        {
+            loaded = _checkpoints.LoadNewest(out sawAny);
+        }
+        catch (EngineMismatchException e)
+        {
+            string? obstacle = RebuildObstacle();
+            if (!rebuild)
+            {
+                throw new EngineMismatchException(e.Message + (obstacle is null
+                    ? " This store can be rebuilt under this engine by replaying its whole log: run again with --rebuild."
+                    : $" (It cannot be rebuilt by replay: {obstacle}.)"));
+            }
+            if (obstacle is not null) throw new EngineMismatchException(e.Message + $" It cannot be rebuilt by replay: {obstacle}.");
+            return RebuildByReplay(prelude, clock);
+        }
         if (loaded is null)
         {
             if (sawAny || _layout.ListLogSegments().Count > 0)
@@ -70,10 +90,11 @@ public sealed class PersistentStore : IDisposable
                 _diagnostics.WriteLine("kenshell: warning: no intact checkpoint is left; starting a new, empty store. " +
                                        "The damaged files were kept (*.damaged) and nothing was deleted.");
             }
-            JsShell fresh = createFresh();
+            JsShell fresh = JsShell.CreateFresh(prelude, null, out byte[] genesisTape);
             try
             {
                 _checkpoints.CreateGenesis(fresh);
+                new GenesisFile(_checkpoints.StoreId, genesisTape).Write(_layout);
                 _writer = new TurnLogWriter(_layout, _checkpoints.StoreId);
                 _writer.StartSegment(1);
             }
@@ -119,6 +140,51 @@ public sealed class PersistentStore : IDisposable
             }
             _turnsSinceCheckpoint = turn - _checkpoints.NewestTurn;
             return (shell, new RecoveryReport(false, turn, loaded.Path, loaded.Turn, loaded.Bytes, loaded.Elapsed, replayed, clock.Elapsed));
+        }
+        catch
+        {
+            shell.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Why the store cannot be rebuilt by replaying its whole log, or null if it can.</summary>
+    private string? RebuildObstacle()
+    {
+        GenesisFile? genesis = GenesisFile.Read(_layout, out string? problem);
+        if (genesis is null) return problem;
+        var segments = _layout.ListLogSegments();
+        if (segments.Count == 0 || segments[0].FirstTurn != 1)
+            return "its log no longer starts at turn 1 (keep the whole log with --keep-log to allow this)";
+        return null;
+    }
+
+    /// <summary>
+    /// The checkpoints were written by another engine build: set them aside
+    /// and rebuild the heap from the genesis record by replaying every
+    /// logged turn, then checkpoint the result under this engine.
+    /// </summary>
+    private (JsShell Shell, RecoveryReport Report) RebuildByReplay(string prelude, Stopwatch clock)
+    {
+        GenesisFile genesis = GenesisFile.Read(_layout, out string? problem)
+            ?? throw new EngineMismatchException($"cannot rebuild: {problem}");
+        var reader = new TurnLogReader(_layout, genesis.StoreId);
+        TurnLogReadResult log = reader.Read();
+        if (log.HasTornTail) reader.TruncateTornTail();
+        if (log.IsCorrupt) throw new EngineMismatchException("cannot rebuild: the log is damaged: " + string.Join("; ", log.Problems));
+        _diagnostics.WriteLine($"kenshell: rebuilding the store under {JsShell.EngineId} by replaying {log.Records.Count} logged turns");
+        _checkpoints.SetAsideAll(genesis.StoreId);
+        JsShell shell = JsShell.CreateFresh(prelude, genesis.Tape, out _);
+        try
+        {
+            int replayed = Replay(shell, log.Records, 0, ulong.MaxValue, out ulong turn);
+            Turn = turn;
+            _checkpoints.Commit(shell, turn);
+            _writer = new TurnLogWriter(_layout, genesis.StoreId);
+            TurnLogReadResult again = reader.Read();
+            if (!again.IsCorrupt && !again.HasTornTail && again.NextTurn == turn + 1) _writer.Resume(again);
+            else RepairLog(shell, turn, turn, again.CorruptPath);
+            return (shell, new RecoveryReport(false, turn, _layout.CheckpointPath(turn), 0, 0, TimeSpan.Zero, replayed, clock.Elapsed));
         }
         catch
         {
@@ -235,7 +301,10 @@ public sealed class PersistentStore : IDisposable
         _turnsSinceCheckpoint = 0;
         _bytesSinceCheckpoint = 0;
         _runTimeSinceCheckpoint = TimeSpan.Zero;
+        _checkpointClock.Restart();
         _checkpoints.BeginBackground(shell, turn, OnCheckpointDone);
+        if (Trace)
+            _diagnostics.WriteLine($"kenshell: trace: checkpoint of turn {turn} started; fork pause {_checkpoints.LastForkPause.TotalMilliseconds:F3} ms");
         try
         {
             // Turns after the checkpoint go to a new segment, so that once
@@ -262,6 +331,8 @@ public sealed class PersistentStore : IDisposable
             return;
         }
         _failedCheckpoints = 0;
+        if (Trace)
+            _diagnostics.WriteLine($"kenshell: trace: checkpoint of turn {turn} durable after {_checkpointClock.Elapsed.TotalMilliseconds:F1} ms");
         if (_policy.KeepWholeLog) return;
         ulong? covered = _checkpoints.OlderKeptTurn;
         if (covered is null) return;

@@ -23,16 +23,22 @@ public sealed partial class StoreLayout
 
     public string LockPath => Path.Combine(Directory, Prefix + "lock");
 
+    /// <summary>The store's genesis record (see <see cref="GenesisFile"/>).</summary>
+    public string GenesisPath => Path.Combine(Directory, Prefix + "genesis");
+
     public string CheckpointPath(ulong turn) => Path.Combine(Directory, $"{Prefix}ckpt_{turn}");
 
     /// <summary>Where a checkpoint is written before it is renamed into place.</summary>
     public string TemporaryCheckpointPath(ulong turn) => CheckpointPath(turn) + ".tmp";
 
     /// <summary>Where a damaged file is moved so it is kept, reported and out of the way.</summary>
-    public string QuarantinePath(string path)
+    public string QuarantinePath(string path) => AsidePath(path, "damaged");
+
+    /// <summary>A free name <c>path.&lt;why&gt;[N]</c> to keep a file out of the way (still ken_*).</summary>
+    public string AsidePath(string path, string why)
     {
-        string candidate = path + ".damaged";
-        for (int i = 1; File.Exists(candidate); i++) candidate = $"{path}.damaged{i}";
+        string candidate = $"{path}.{why}";
+        for (int i = 1; File.Exists(candidate); i++) candidate = $"{path}.{why}{i}";
         return candidate;
     }
 
