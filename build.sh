@@ -3,7 +3,8 @@
 #
 #   ./build.sh          build what is missing (V8 from libnode, native/, src/)
 #   ./build.sh test     build, then run every test (native GoogleTest + C# xunit)
-#   ./build.sh bench    build, then run the benchmarks in bench/
+#   ./build.sh bench    build, then run the benchmarks in bench/ (both; or
+#                       `bench checkpoint ARGS` / `bench roundtrip ARGS` for one)
 #   ./build.sh clean    remove build/
 #
 # Everything goes under build/ (ignored by git). Nothing is installed
@@ -74,6 +75,17 @@ build_all() {
     touch "$BUILD/.built"   # the launcher rebuilds when sources are newer than this
 }
 
+# The benchmarks (bench/README.md). Arguments go to the benchmark program.
+checkpoint_bench() {
+    log "running kenv8-bench (bench/native): what a checkpoint costs"
+    "$BUILD/native/kenv8-bench" "$@"
+}
+
+roundtrip_bench() {
+    log "running KenShell.Bench (bench/KenShell.Bench): durable trivial-turn round trip"
+    dotnet "$BUILD/bench/KenShell.Bench.dll" "$@"
+}
+
 case "${1:-build}" in
     build) build_all ;;
     test)
@@ -85,7 +97,13 @@ case "${1:-build}" in
         ;;
     bench)
         build_all
-        "$BUILD/native/kenv8-bench" "${@:2}"
+        case "${2:-}" in
+            checkpoint) checkpoint_bench "${@:3}" ;;
+            roundtrip) roundtrip_bench "${@:3}" ;;
+            # Both, one after the other (never at once: they would time each
+            # other). Extra arguments go to kenv8-bench, as they always have.
+            *) checkpoint_bench "${@:2}"; roundtrip_bench ;;
+        esac
         ;;
     clean) rm -rf "$BUILD" ;;
     *) echo "usage: $0 [build|test|bench|clean]" >&2; exit 2 ;;

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.ComponentModel;
+using System.Globalization;
+
+namespace KenShell.Bench;
+
+/// <summary>The benchmark's command line.</summary>
+public static class BenchCommand
+{
+    public const int ExitOk = 0, ExitFailed = 1, ExitUsage = 2;
+
+    public static RootCommand Build()
+    {
+        var sizes = new Option<int[]>("--sizes")
+        {
+            Description = "Heap sizes to measure kenshell at: ballast in MB, comma-separated",
+            HelpName = "1,64,256",
+            CustomParser = ParsePositiveList,
+            DefaultValueFactory = _ => BenchOptions.DefaultSizesMb,
+        };
+        // Not given reads as an empty list (System.CommandLine's default for
+        // arrays), which stands for the per-size defaults.
+        var turns = new Option<int[]>("--turns")
+        {
+            Description = "Timed trivial turns: one count for every size, or one for all (default: 50 up to 16 MB, 20 up to 64 MB, 8 above)",
+            HelpName = "50,20,8",
+            CustomParser = ParsePositiveList,
+        };
+        var floorSamples = PositiveCount("--floor-samples", 500, "Timed 100-byte appends + fdatasync for the disk floor");
+        var nodeSamples = PositiveCount("--node-samples", 200, "Timed Node REPL round trips");
+        var kenshell = new Option<string?>("--kenshell")
+        {
+            Description = "The kenshell executable (default: build/bin/kenshell in the repository this benchmark was built from)",
+            HelpName = "PATH",
+        };
+        var dir = new Option<string?>("--dir")
+        {
+            Description = "Folder in which the benchmark makes its temporary store folder, removed at the end (default: the system temp folder)",
+            HelpName = "DIR",
+        };
+        var turnTimeout = PositiveCount("--turn-timeout", 600, "Seconds one turn (or one Node round trip) may take before the run is abandoned");
+
+        var root = new RootCommand(
+            "Measures kenshell's durable trivial-turn round trip at several heap sizes, next to the disk's floor " +
+            "(100-byte append + fdatasync) and a Node REPL round trip (issue 3's figures).")
+        {
+            sizes, turns, floorSamples, nodeSamples, kenshell, dir, turnTimeout,
+        };
+        root.SetAction(result =>
+        {
+            int[] sizeList = result.GetRequiredValue(sizes);
+            int[] turnList = result.GetValue(turns) ?? [];
+            if (turnList.Length > 1 && turnList.Length != sizeList.Length)
+            {
+                Console.Error.WriteLine($"bench: --turns has {turnList.Length} counts for {sizeList.Length} sizes; give one per size, or one for all");
+                return ExitUsage;
+            }
+            string? kenshellPath = result.GetValue(kenshell) ?? RepoRoot.DefaultKenshell();
+            if (kenshellPath is null || !File.Exists(kenshellPath))
+            {
+                Console.Error.WriteLine(kenshellPath is null
+                    ? "bench: no KenShell.sln above this program, so no build/bin/kenshell; pass --kenshell PATH"
+                    : $"bench: {kenshellPath} does not exist; build it with ./build.sh, or pass --kenshell PATH");
+                return ExitFailed;
+            }
+            var options = new BenchOptions(
+                SizesMb: sizeList,
+                TurnsPerSize: turnList switch
+                {
+                    [] => [.. sizeList.Select(BenchOptions.DefaultTurns)],
+                    [int all] => [.. sizeList.Select(_ => all)],
+                    _ => turnList,
+                },
+                FloorSamples: result.GetValue(floorSamples),
+                NodeSamples: result.GetValue(nodeSamples),
+                KenshellPath: Path.GetFullPath(kenshellPath),
+                ParentDirectory: Path.GetFullPath(result.GetValue(dir) ?? Path.GetTempPath()),
+                TurnTimeout: TimeSpan.FromSeconds(result.GetValue(turnTimeout)));
+            try
+            {
+                new RoundTripBenchmark(options, Console.Out, Console.Error).Run();
+                return ExitOk;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException
+                                           or UnauthorizedAccessException or Win32Exception)
+            {
+                Console.Error.WriteLine($"bench: {e.Message}");
+                return ExitFailed;
+            }
+        });
+        return root;
+    }
+
+    private static Option<int> PositiveCount(string name, int defaultValue, string description)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            HelpName = "N",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0) result.AddError($"{name} must be a positive number");
+        });
+        return option;
+    }
+
+    /// <summary>"1,64,256" (or "1 64 256") as numbers, all positive.</summary>
+    private static int[] ParsePositiveList(ArgumentResult result)
+    {
+        var values = new List<int>();
+        foreach (Token token in result.Tokens)
+        {
+            foreach (string part in token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value <= 0)
+                {
+                    result.AddError($"'{part}' is not a positive whole number");
+                    return [];
+                }
+                values.Add(value);
+            }
+        }
+        if (values.Count == 0) result.AddError("expected a comma-separated list of positive whole numbers");
+        return [.. values];
+    }
+}

@@ -1,0 +1,3 @@
+using KenShell.Bench;
+
+return BenchCommand.Build().Parse(args).Invoke();
