@@ -37,8 +37,7 @@ public sealed class AtomicTurnTests : IDisposable
         shell.Signal(Signum.SIGINT);
         Assert.Equal("1", shell.Eval("x"));
         Assert.Equal("'undefined'", shell.Eval("typeof leaked"));
-        Assert.Contains("interrupted", shell.Stderr);
-        Assert.Contains("rolled back", shell.Stderr);
+        Assert.Contains("rolled back", shell.WaitForStderr("interrupted"));
         Assert.Equal("3", shell.Eval("x = 3"));
         shell.CloseInput();
         Assert.Equal(0, shell.WaitForExit(Kenshell.DefaultTimeout).ExitCode);

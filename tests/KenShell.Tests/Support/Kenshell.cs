@@ -112,6 +112,18 @@ public sealed class Kenshell : IDisposable
     }
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Waits until stderr contains the text (it is read by another thread), then returns stderr.</summary>
+    public string WaitForStderr(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"stderr never showed '{text}'.\n{Snapshot()}");
+            Thread.Sleep(10);
+        }
+        return Stderr;
+    }
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
 
     public void Signal(Signum signal) => Signals.Send(_process.Id, signal);
