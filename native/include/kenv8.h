@@ -72,6 +72,18 @@ KENV8_EXPORT int kenv8_shell_install_prelude(kenv8_shell* shell, const char* sou
 KENV8_EXPORT kenv8_status kenv8_shell_eval(kenv8_shell* shell, const char* source,
                                            size_t len, const char* label);
 
+/* Runs one turn that calls the prelude hook `name` with `arg` instead of
+ * evaluating source (a timer firing, a message delivery): same tape,
+ * microtasks, interruption and output rules as kenv8_shell_eval. *result
+ * receives the number the hook returned (NaN otherwise). */
+KENV8_EXPORT kenv8_status kenv8_shell_hook_turn(kenv8_shell* shell, const char* name, double arg,
+                                                double* result);
+
+/* Asks the prelude hook `name` a read-only question outside any turn (e.g.
+ * when the next timer is due). The hook must not change the heap. NaN if
+ * the hook is missing or fails. */
+KENV8_EXPORT double kenv8_shell_query(kenv8_shell* shell, const char* name);
+
 /* The output records of the last turn: a sequence of
  *   [u8 stream][u32 little-endian length][length bytes of UTF-8]
  * Valid until the next call on the shell. */

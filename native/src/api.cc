@@ -130,3 +130,13 @@ extern "C" size_t kenv8_shell_tape(kenv8_shell* shell, const uint8_t** data) {
 extern "C" const char* kenv8_shell_tape_divergence(kenv8_shell* shell) {
     return AsShell(shell)->tape().divergence().c_str();
 }
+
+extern "C" kenv8_status kenv8_shell_hook_turn(kenv8_shell* shell, const char* name, double arg,
+                                              double* result) {
+    double ignored;
+    return AsShell(shell)->HookTurn(name, arg, result != nullptr ? result : &ignored);
+}
+
+extern "C" double kenv8_shell_query(kenv8_shell* shell, const char* name) {
+    return AsShell(shell)->Query(name);
+}

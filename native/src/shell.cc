@@ -6,6 +6,7 @@
 #include <libplatform/libplatform.h>
 
 #include <cstring>
+#include <limits>
 
 #include "host_functions.h"
 #include "platform.h"
@@ -92,6 +93,8 @@ bool Shell::Init(std::string blob, std::string* error) {
     // from runtime SyntaxErrors (thrown by running code).
     isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 10);
     isolate_->AddNearHeapLimitCallback(NearHeapLimit, this);
+    // Unhandled rejections are reported at the end of the turn, as Node does.
+    isolate_->SetPromiseRejectCallback(OnPromiseReject);
 
     HandleScope handle_scope(isolate_);
     // With a blob this deserializes the default context saved in it.
@@ -265,6 +268,7 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
             (IsIncompleteInput(what_text) || open_comment)) {
             EndTurn();
             tape_.EndTurn();
+            unhandled_.clear();
             return KENV8_INCOMPLETE;  // nothing ran
         }
         try_catch.Reset();
@@ -304,6 +308,15 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
         }
     }
 
+    return FinishTurn(context, try_catch, status, result);
+}
+
+kenv8_status Shell::FinishTurn(Local<Context> context, TryCatch& try_catch, kenv8_status status,
+                               Local<Value> turn_promise) {
+    if (!try_catch.HasTerminated() && !isolate_->IsExecutionTerminating()) {
+        ReportUnhandledRejections(context, turn_promise);
+    }
+    unhandled_.clear();
     if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating()) {
         status = out_of_memory_ ? KENV8_FAILED : KENV8_TERMINATED;
         if (out_of_memory_) last_error_ = "JavaScript heap out of memory";
@@ -323,6 +336,95 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
     }
     tape_.EndTurn();
     return status;
+}
+
+void Shell::OnPromiseReject(v8::PromiseRejectMessage message) {
+    v8::Local<v8::Promise> promise = message.GetPromise();
+    Shell* shell = From(promise->GetIsolate());
+    switch (message.GetEvent()) {
+        case v8::kPromiseRejectWithNoHandler:
+            shell->unhandled_.emplace_back(promise->GetIsolate(), promise);
+            break;
+        case v8::kPromiseHandlerAddedAfterReject:
+            for (auto& held : shell->unhandled_) {
+                if (held == promise) held.Reset();
+            }
+            break;
+        default:
+            break;
+    }
+}
+
+void Shell::ReportUnhandledRejections(Local<Context> context, Local<Value> turn_promise) {
+    // A rejection still unhandled when the turn is over is reported, once.
+    // The turn's own completion promise is not: its rejection is the turn's
+    // "Uncaught" error, already printed.
+    for (size_t i = 0; i < unhandled_.size(); ++i) {
+        if (unhandled_[i].IsEmpty()) continue;
+        Local<v8::Promise> promise = unhandled_[i].Get(isolate_);
+        if (!turn_promise.IsEmpty() && promise == turn_promise) continue;
+        if (promise->HasHandler() || promise->State() != v8::Promise::kRejected) continue;
+        Local<Value> argv[] = {promise->Result()};
+        CallHook(context, "unhandledRejection", 1, argv);
+        isolate_->PerformMicrotaskCheckpoint();
+    }
+}
+
+kenv8_status Shell::HookTurn(const char* name, double arg, double* result) {
+    output_.clear();
+    last_error_.clear();
+    out_of_memory_ = false;
+    *result = std::numeric_limits<double>::quiet_NaN();
+
+    HandleScope handle_scope(isolate_);
+    Local<Context> context = context_.Get(isolate_);
+    Context::Scope context_scope(context);
+    TryCatch try_catch(isolate_);
+    tape_.BeginTurn();
+    CurrentTapeScope tape_scope(&tape_);
+    {
+        std::lock_guard<std::mutex> lock(running_mutex_);
+        running_ = true;
+    }
+    kenv8_status status = KENV8_OK;
+    Local<Object> hooks = Hooks(context);
+    Local<Value> fn;
+    Local<Value> value;
+    Local<Value> argv[] = {v8::Number::New(isolate_, arg)};
+    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) || !fn->IsFunction()) {
+        last_error_ = std::string("the runtime has no hook '") + name + "'";
+        status = KENV8_FAILED;
+    } else if (!fn.As<v8::Function>()->Call(context, hooks, 1, argv).ToLocal(&value)) {
+        if (!try_catch.HasTerminated() && !isolate_->IsExecutionTerminating()) {
+            // A callback that throws ends its turn like an input that throws.
+            Local<Value> exception = try_catch.Exception();
+            try_catch.Reset();
+            Local<Value> uncaught_argv[] = {exception};
+            CallHook(context, "uncaught", 1, uncaught_argv);
+            status = KENV8_THREW;
+        }
+    } else {
+        *result = value->IsNumber() ? value.As<v8::Number>()->Value()
+                                    : std::numeric_limits<double>::quiet_NaN();
+    }
+    if (!isolate_->IsExecutionTerminating()) isolate_->PerformMicrotaskCheckpoint();
+    return FinishTurn(context, try_catch, status, Local<Value>());
+}
+
+double Shell::Query(const char* name) {
+    HandleScope handle_scope(isolate_);
+    Local<Context> context = context_.Get(isolate_);
+    Context::Scope context_scope(context);
+    TryCatch try_catch(isolate_);
+    Local<Object> hooks = Hooks(context);
+    Local<Value> fn;
+    Local<Value> value;
+    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) ||
+        !fn->IsFunction() || !fn.As<v8::Function>()->Call(context, hooks, 0, nullptr).ToLocal(&value) ||
+        !value->IsNumber()) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    return value.As<v8::Number>()->Value();
 }
 
 bool Shell::Interrupt() {

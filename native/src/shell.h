@@ -7,6 +7,7 @@
 #include <memory>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "kenv8.h"
 #include "tape.h"
@@ -27,6 +28,12 @@ public:
 
     bool InstallPrelude(const char* source, size_t len, std::string* error);
     kenv8_status Eval(const char* source, size_t len, const char* label);
+    // A turn that calls hooks[name](arg) instead of running source (a timer
+    // firing, a message delivery). *result gets what the hook returned.
+    kenv8_status HookTurn(const char* name, double arg, double* result);
+    // Calls hooks[name]() outside any turn, for a read-only question (when
+    // is the next timer due?). Must not change the heap. NaN on failure.
+    double Query(const char* name);
     bool Interrupt();
     void HeapStats(uint64_t* used, uint64_t* total);
 
@@ -51,6 +58,12 @@ private:
     bool CallHook(v8::Local<v8::Context> context, const char* name, int argc,
                   v8::Local<v8::Value>* argv);
     void EndTurn();
+    // The tail every turn shares: termination, unhandled rejections,
+    // foreground tasks, the tape.
+    kenv8_status FinishTurn(v8::Local<v8::Context> context, v8::TryCatch& try_catch,
+                            kenv8_status status, v8::Local<v8::Value> turn_promise);
+    void ReportUnhandledRejections(v8::Local<v8::Context> context, v8::Local<v8::Value> turn_promise);
+    static void OnPromiseReject(v8::PromiseRejectMessage message);
     static size_t NearHeapLimit(void* data, size_t current, size_t initial);
 
     std::string blob_;             // checkpoint we were deserialized from
@@ -62,6 +75,9 @@ private:
     Tape tape_;
     std::string last_error_;
     std::map<std::string, int32_t> options_;
+    // Promises rejected with no handler during the current turn. Emptied at
+    // the end of every turn, so none is held when a checkpoint forks.
+    std::vector<v8::Global<v8::Promise>> unhandled_;
     std::mutex running_mutex_;     // orders Interrupt() against the end of a turn
     bool running_ = false;
     std::atomic<bool> out_of_memory_{false};

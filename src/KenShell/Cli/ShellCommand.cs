@@ -36,6 +36,10 @@ public static class ShellCommand
         {
             Description = "If the checkpoints were written by another V8 build, rebuild the heap by replaying the whole log (needs a log kept with --keep-log)",
         };
+        var wait = new Option<bool>("--wait")
+        {
+            Description = "At end of input, keep running until no timer is pending (without it, pending timers stay in the store for the next start)",
+        };
         var root = new RootCommand("kenshell: a JavaScript shell whose whole heap survives crashes and restarts.")
         {
             address,
@@ -43,13 +47,14 @@ public static class ShellCommand
             eval,
             keepLog,
             rebuild,
+            wait,
         };
         root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval),
-            result.GetValue(keepLog), result.GetValue(rebuild)));
+            result.GetValue(keepLog), result.GetValue(rebuild), result.GetValue(wait)));
         return root;
     }
 
-    private static int Run(string address, string? directory, string? code, bool keepLog, bool rebuild)
+    private static int Run(string address, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         // Synchronized: background checkpoints report from a worker thread.
@@ -109,7 +114,7 @@ public static class ShellCommand
             else if (!report.Fresh) stderr.WriteLine($"kenshell: {report.Describe()}");
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
-            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive);
+            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers);
             try
             {
                 int exit = code is not null ? session.RunOnce(code) : session.Run();

@@ -112,6 +112,23 @@ public sealed class JsShell : IDisposable
         return new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error);
     }
 
+    /// <summary>
+    /// Runs one turn that calls the runtime's hook <paramref name="name"/>
+    /// (a timer firing, a message delivery) instead of evaluating source.
+    /// </summary>
+    public unsafe (TurnResult Result, double Value) HookTurn(string name, double argument = 0)
+    {
+        int status = NativeMethods.ShellHookTurn(_handle, name, argument, out double value);
+        byte* data;
+        nuint length = NativeMethods.ShellOutput(_handle, &data);
+        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
+        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
+        return (new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error), value);
+    }
+
+    /// <summary>Asks the runtime a read-only question (no turn, no state change). NaN if it cannot answer.</summary>
+    public double Query(string name) => NativeMethods.ShellQuery(_handle, name);
+
     private static List<OutputRecord> ParseOutput(ReadOnlySpan<byte> data)
     {
         // [u8 stream][u32 little-endian length][UTF-8 bytes], repeated.

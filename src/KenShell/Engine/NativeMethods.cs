@@ -50,6 +50,12 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kenv8_shell_eval")]
     internal static unsafe partial int ShellEval(ShellHandle shell, byte* source, nuint length, byte* label);
 
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_hook_turn", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ShellHookTurn(ShellHandle shell, string name, double arg, out double result);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_query", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial double ShellQuery(ShellHandle shell, string name);
+
     [LibraryImport(Library, EntryPoint = "kenv8_shell_output")]
     internal static unsafe partial nuint ShellOutput(ShellHandle shell, byte** data);
 

@@ -378,6 +378,127 @@ if (RealIntl !== undefined) {
   wrapIntl('Segmenter', false);
 }
 
+// ----------------------------------------------------------------- timers
+// The timer table lives in the heap, so timers survive crashes like
+// everything else. The host asks nextTimerDue() (a read-only query) and,
+// when that time has come, runs fireTimer() as a turn of its own: one
+// timer per turn, so each firing is atomic, logged and output-committed
+// like an input. Due times are wall-clock milliseconds (the recorded Date
+// source), so a timeout that became due while the shell was down fires
+// at once after the restart.
+const TIMEOUT_MAX = 2 ** 31 - 1;
+const timerTable = new MapCtor(); // id -> entry
+let nextTimerId = 1;
+let timerSequence = 0;
+
+class Timeout {
+  #id;
+  constructor(id) { this.#id = id; }
+  ref() { return this; }
+  unref() { return this; }
+  hasRef() { return true; }
+  refresh() {
+    const entry = call(MapGet, timerTable, this.#id);
+    if (entry !== undefined) {
+      entry.due = Date.now() + entry.delay;
+      entry.sequence = timerSequence++;
+    }
+    return this;
+  }
+  close() { clearTimer(this.#id); return this; }
+  [Symbol.toPrimitive]() { return this.#id; }
+}
+
+function timerDelay(delay) {
+  // As Node: coerce to a number; anything outside 1..2^31-1 becomes 1.
+  delay = +delay;
+  if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
+  return MathFloor(delay);
+}
+
+// Node's ERR_INVALID_ARG_TYPE, as Node words and names it.
+function invalidArgType(name, expected, value) {
+  let received;
+  if (value === null || value === undefined) received = `Received ${value}`;
+  else if (typeof value === 'function') received = `Received function ${value.name || '<anonymous>'}`;
+  else if (typeof value === 'object') {
+    const ctor = value.constructor;
+    received = typeof ctor === 'function' && ctor.name ? `Received an instance of ${ctor.name}` : `Received ${inspect(value, { depth: -1 })}`;
+  } else {
+    let shown = inspect(value, { colors: false });
+    if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
+    received = `Received type ${typeof value} (${shown})`;
+  }
+  const err = new TypeErrorCtor(`The "${name}" argument must be ${expected}. ${received}`);
+  // The name shows the code in the stack, then goes back to TypeError.
+  ObjectDefineProperty(err, 'name', { value: 'TypeError [ERR_INVALID_ARG_TYPE]', configurable: true, writable: true });
+  err.stack; // eslint-disable-line no-unused-expressions -- formats the stack now, with that name
+  delete err.name;
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+function addTimer(callback, delay, args, repeat, kind) {
+  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+  const id = nextTimerId++;
+  const handle = kind === 'immediate' ? new Immediate(id) : new Timeout(id);
+  delay = kind === 'immediate' ? 0 : timerDelay(delay);
+  call(MapSet, timerTable, id, {
+    id, handle, callback, args, delay, repeat,
+    due: Date.now() + delay,
+    sequence: timerSequence++,
+  });
+  return handle;
+}
+
+class Immediate {
+  #id;
+  constructor(id) { this.#id = id; }
+  ref() { return this; }
+  unref() { return this; }
+  hasRef() { return true; }
+  [Symbol.toPrimitive]() { return this.#id; }
+}
+
+function clearTimer(handle) {
+  if (handle === null || handle === undefined) return;
+  const id = typeof handle === 'object' ? +handle : +handle;
+  if (id === id) call(MapDelete, timerTable, id);
+}
+
+function nextDueTimer() {
+  let best;
+  for (const entry of call(Map.prototype.values, timerTable)) {
+    if (best === undefined || entry.due < best.due || (entry.due === best.due && entry.sequence < best.sequence)) {
+      best = entry;
+    }
+  }
+  return best;
+}
+
+hidden(globalThis, 'setTimeout', function setTimeout(callback, delay, ...args) {
+  return addTimer(callback, delay, args, false, 'timeout');
+});
+hidden(globalThis, 'setInterval', function setInterval(callback, delay, ...args) {
+  return addTimer(callback, delay, args, true, 'timeout');
+});
+hidden(globalThis, 'setImmediate', function setImmediate(callback, ...args) {
+  return addTimer(callback, 0, args, false, 'immediate');
+});
+hidden(globalThis, 'clearTimeout', function clearTimeout(timeout) { clearTimer(timeout); });
+hidden(globalThis, 'clearInterval', function clearInterval(timeout) { clearTimer(timeout); });
+hidden(globalThis, 'clearImmediate', function clearImmediate(immediate) { clearTimer(immediate); });
+hidden(globalThis, 'queueMicrotask', function queueMicrotask(callback) {
+  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+  // A resolved promise's reaction is a microtask; an exception in the
+  // callback surfaces as an unhandled rejection, reported at turn end.
+  PromiseResolve().then(() => { callback(); });
+});
+const PromiseResolve = () => Promise.resolve();
+
+// Top-level awaits still pending: the REPL holds its prompt while any is.
+let pendingAwaits = 0;
+
 // ---------------------------------------------------------- _ and _error
 // As in Node's REPL: _ is the last result and _error the last uncaught
 // error, until the user assigns to them.
@@ -412,13 +533,18 @@ function reportUncaught(error) {
 // A top-level await still pending when its turn ends: its result is printed
 // by the later turn in which it settles.
 function awaitLater(promise) {
+  pendingAwaits++;
   promise.then(
     (completion) => {
+      pendingAwaits--;
       const value = completion ? completion['.repl_result'] : undefined;
       if ((underscoreMode & 1) === 0) lastResult = value;
       write(STDOUT, show(value));
     },
-    reportUncaught,
+    (error) => {
+      pendingAwaits--;
+      reportUncaught(error);
+    },
   );
 }
 
@@ -442,6 +568,36 @@ return {
   },
   uncaught(error) {
     reportUncaught(error);
+  },
+  // A promise rejected in this turn with no handler by its end.
+  unhandledRejection(reason) {
+    write(STDERR, formatUncaught(reason, { colors: false }));
+  },
+  // Query: when the next timer is due (epoch ms), or Infinity.
+  nextTimerDue() {
+    const entry = nextDueTimer();
+    return entry === undefined ? Infinity : entry.due;
+  },
+  // Query: how many timers are pending.
+  pendingTimers() { return timerTable.size; },
+  // Query: how many top-level awaits are still pending.
+  pendingAwaits() { return pendingAwaits; },
+  // Turn: fires the earliest due timer, if one is due. 1 if it fired.
+  fireTimer() {
+    const entry = nextDueTimer();
+    const now = Date.now();
+    if (entry === undefined || entry.due > now) return 0;
+    if (entry.repeat) {
+      // Keep the period and the phase, but coalesce missed periods (after
+      // a long outage it fires once, not once per period missed).
+      const periods = MathFloor((now - entry.due) / entry.delay) + 1;
+      entry.due += periods * entry.delay;
+      entry.sequence = timerSequence++;
+    } else {
+      call(MapDelete, timerTable, entry.id);
+    }
+    ReflectApply(entry.callback, entry.handle, entry.args);
+    return 1;
   },
   syntaxError(error, sourceLine, startColumn, endColumn) {
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));

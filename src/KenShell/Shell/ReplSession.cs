@@ -17,7 +17,8 @@ public sealed partial class ReplSession : IDisposable
     private const string ExitHint = "(To exit, press Ctrl+C again or Ctrl+D or type .exit)";
 
     private readonly TurnRunner _runner;
-    private readonly TextReader _input;
+    private readonly InputLines _input;
+    private readonly bool _waitForTimers;
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly bool _interactive;
@@ -25,10 +26,11 @@ public sealed partial class ReplSession : IDisposable
     private readonly PosixSignalRegistration _sigint;
     private int _idleInterrupts;
 
-    public ReplSession(TurnRunner runner, TextReader input, TextWriter stdout, TextWriter stderr, bool interactive)
+    public ReplSession(TurnRunner runner, TextReader input, TextWriter stdout, TextWriter stderr, bool interactive, bool waitForTimers = false)
     {
         _runner = runner;
-        _input = input;
+        _input = new InputLines(input);
+        _waitForTimers = waitForTimers;
         _stdout = stdout;
         _stderr = stderr;
         _interactive = interactive;
@@ -68,15 +70,47 @@ public sealed partial class ReplSession : IDisposable
     /// <summary>Runs until end of input or .exit. Returns the exit code.</summary>
     public int Run()
     {
+        bool promptShown = false;
         while (true)
         {
-            if (_interactive)
+            FireDueTimers(ref promptShown);
+
+            // A top-level await still pending holds the prompt, as in
+            // Node's REPL: only timers run until it settles.
+            if (_runner.PendingAwaits > 0 && !_abandonAwait)
+            {
+                if (_runner.NextTimerDue is not { } due)
+                {
+                    // Nothing in this process can settle it any more; do not
+                    // hang: go back to reading input (it stays pending).
+                    _abandonAwait = true;
+                    continue;
+                }
+                Thread.Sleep(UntilDue(due));
+                continue;
+            }
+            _abandonAwait = false;
+
+            if (_interactive && !promptShown)
             {
                 _stdout.Write(_pending.HasPending ? "... " : "> ");
                 _stdout.Flush();
+                promptShown = true;
             }
-            string? line = _input.ReadLine();
-            if (line is null) return EndOfInput();
+            DateTimeOffset? next = _runner.NextTimerDue;
+            if (!_input.TryRead(next is { } d ? UntilDue(d) : null, out string? line)) continue; // a timer is due
+            promptShown = false;
+            if (line is null)
+            {
+                if (_waitForTimers && _runner.NextTimerDue is { } pending)
+                {
+                    // --wait: stay until no timer is pending.
+                    Thread.Sleep(UntilDue(pending));
+                    promptShown = true;
+                    continue;
+                }
+                return EndOfInput();
+            }
             if (line.Length > 0) Interlocked.Exchange(ref _idleInterrupts, 0);
 
             if (!_pending.HasPending)
@@ -92,6 +126,31 @@ public sealed partial class ReplSession : IDisposable
             string source = _pending.Add(line);
             TurnOutcome outcome = _runner.Run(source);
             if (outcome != TurnOutcome.Incomplete) _pending.Clear();
+        }
+    }
+
+    private bool _abandonAwait;
+
+    private static TimeSpan UntilDue(DateTimeOffset due)
+    {
+        TimeSpan wait = due - DateTimeOffset.UtcNow;
+        // Never busy-wait; never oversleep by much (the clock can jump).
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1)
+             : wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+    }
+
+    private void FireDueTimers(ref bool promptShown)
+    {
+        while (_runner.NextTimerDue is { } due && due <= DateTimeOffset.UtcNow)
+        {
+            if (_interactive && promptShown)
+            {
+                // Timer output goes on a line of its own, then a new prompt.
+                _stdout.Write("\r\x1b[K");
+                _stdout.Flush();
+                promptShown = false;
+            }
+            if (_runner.RunTimer() == TurnOutcome.Idle) break;
         }
     }
 
@@ -149,5 +208,9 @@ public sealed partial class ReplSession : IDisposable
     [GeneratedRegex(@"^\.([a-z]+)\b")]
     private static partial Regex DotCommand();
 
-    public void Dispose() => _sigint.Dispose();
+    public void Dispose()
+    {
+        _sigint.Dispose();
+        _input.Dispose();
+    }
 }

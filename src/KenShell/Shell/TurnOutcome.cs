@@ -9,4 +9,6 @@ public enum TurnOutcome
     Committed,
     /// <summary>The turn was undone (interrupted, out of memory, or could not be saved).</summary>
     RolledBack,
+    /// <summary>Nothing was due (a timer turn found no timer to fire); nothing was logged.</summary>
+    Idle,
 }

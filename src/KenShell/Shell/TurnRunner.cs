@@ -89,16 +89,67 @@ public sealed class TurnRunner : IDisposable
             return TurnOutcome.RolledBack;
         }
 
-        var record = new TurnRecord(turn, evaluated, _shell.LastTape, TurnDigest.Compute(result.Output), (byte)result.Status);
+        return Commit(turn, evaluated, result, clock.Elapsed, 0);
+    }
+
+    /// <summary>When the next timer is due, or null when none is pending.</summary>
+    public DateTimeOffset? NextTimerDue
+    {
+        get
+        {
+            double due = _shell.Query("nextTimerDue");
+            if (double.IsNaN(due) || double.IsInfinity(due)) return null;
+            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(due, 253402300799000));
+        }
+    }
+
+    /// <summary>Top-level awaits still pending (the REPL holds its prompt while there are).</summary>
+    public int PendingAwaits => double.IsNaN(_shell.Query("pendingAwaits")) ? 0 : (int)_shell.Query("pendingAwaits");
+
+    /// <summary>
+    /// Fires the earliest due timer as a turn of its own: logged, durable,
+    /// and output-committed like an input.
+    /// </summary>
+    public TurnOutcome RunTimer()
+    {
+        ulong turn = _store.Turn + 1;
+        var clock = Stopwatch.StartNew();
+        TurnResult result;
+        double fired;
+        _turnRunning = true;
+        try
+        {
+            (result, fired) = _shell.HookTurn("fireTimer");
+        }
+        finally
+        {
+            _turnRunning = false;
+        }
+        if (result.NeedsRollback)
+        {
+            Rollback();
+            _stderr.WriteLine($"kenshell: a timer callback was {(result.Status == TurnStatus.Terminated ? "interrupted" : "stopped: " + result.Error)}; its turn was rolled back.");
+            _stderr.Flush();
+            return TurnOutcome.RolledBack;
+        }
+        // Nothing was due after all (the runtime's clock decides): no state
+        // changed, nothing to log.
+        if (fired == 0 && result.Output.Count == 0 && result.Status == TurnStatus.Ok) return TurnOutcome.Idle;
+        return Commit(turn, "fireTimer", result, clock.Elapsed, TurnRecordKinds.HookTurn);
+    }
+
+    private TurnOutcome Commit(ulong turn, string source, TurnResult result, TimeSpan runTime, byte kind)
+    {
+        var record = new TurnRecord(turn, source, _shell.LastTape, TurnDigest.Compute(result.Output), (byte)((byte)result.Status | kind));
         try
         {
             // The commit point: the record is durable when this returns.
-            _store.CommitTurn(record, clock.Elapsed);
+            _store.CommitTurn(record, runTime);
         }
         catch (TurnLogException e)
         {
             Rollback();
-            _stderr.WriteLine($"kenshell: error: could not make the turn durable ({e.Message}); the input was rolled back.");
+            _stderr.WriteLine($"kenshell: error: could not make the turn durable ({e.Message}); it was rolled back.");
             _stderr.Flush();
             return TurnOutcome.RolledBack;
         }

@@ -245,7 +245,9 @@ public sealed class PersistentStore : IDisposable
         foreach (TurnRecord record in pending)
         {
             shell.ReplayTape(record.Tape);
-            TurnResult result = shell.Eval(record.Source, $"REPL{record.Turn}");
+            TurnResult result = (record.Status & TurnRecordKinds.HookTurn) != 0
+                ? shell.HookTurn(record.Source).Result
+                : shell.Eval(record.Source, $"REPL{record.Turn}");
             string? divergence = shell.TapeDivergence;
             if (result.NeedsRollback) divergence ??= $"it did not complete ({result.Status}{(result.Error is null ? "" : ": " + result.Error)})";
             if (divergence is null && TurnDigest.Compute(result.Output) != record.OutputDigest)

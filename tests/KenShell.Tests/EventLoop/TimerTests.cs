@@ -1,0 +1,133 @@
+using KenShell.Tests.Support;
+using Xunit;
+
+namespace KenShell.Tests.EventLoop;
+
+/// <summary>
+/// Timers live in the heap: they survive kill -9, fire once at their due
+/// time (at once if overdue), and every firing is a turn of its own.
+/// </summary>
+public sealed class TimerTests : IDisposable
+{
+    private readonly StoreDirectory _dir = new();
+
+    private static long Number(string printed) => long.Parse(printed.Trim('\''));
+
+    [Fact]
+    public void ATimeoutPendingAcrossKillFiresOnceAtItsTime()
+    {
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            Assert.Equal("0", shell.Eval("var fired = []; var setAt = Date.now(); setTimeout(() => { fired.push(Date.now()); console.log('fired') }, 1500); 0"));
+            shell.Kill9();
+        }
+        // Restarted before it is due: it fires once, not before its time.
+        KenshellResult r = Kenshell.Run(_dir.Path, "", "--wait");
+        Assert.Equal(["fired"], r.StdoutLines);
+        KenshellResult check = Kenshell.Run(_dir.Path, "fired.length\nfired[0] - setAt >= 1500\n");
+        Assert.Equal(["1", "true"], check.StdoutLines);
+        Thread.Sleep(300);
+        Assert.Equal(["1"], Kenshell.Run(_dir.Path, "fired.length\n", "--wait").StdoutLines);
+    }
+
+    [Fact]
+    public void AnOverdueTimeoutFiresAtOnceAfterRestart()
+    {
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            shell.Eval("var done = false; setTimeout(() => { done = true }, 300); 0");
+            shell.Kill9();
+        }
+        Thread.Sleep(800);
+        KenshellResult r = Kenshell.Run(_dir.Path, "", "--wait");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(["true"], Kenshell.Run(_dir.Path, "done\n").StdoutLines);
+    }
+
+    [Fact]
+    public void AnIntervalKeepsCountingAcrossKillWithoutABurstForMissedPeriods()
+    {
+        long before;
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            shell.Eval("var count = 0; var iv = setInterval(() => { count++ }, 100); 0");
+            Thread.Sleep(700);
+            before = Number(shell.Eval("count"));
+            Assert.True(before >= 2, $"the interval should have fired a few times, fired {before}");
+            shell.Kill9();
+        }
+        Thread.Sleep(2000); // 20 periods missed
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            long first = Number(shell.Eval("count"));
+            Assert.True(first >= before, "no committed firing may be lost");
+            Assert.True(first <= before + 3, $"missed periods must be coalesced: {before} before, {first} just after restart");
+            Thread.Sleep(600);
+            long later = Number(shell.Eval("count"));
+            Assert.True(later > first, $"the interval must go on after restart ({first} -> {later})");
+            shell.Eval("clearInterval(iv)");
+        }
+    }
+
+    [Fact]
+    public void ClearTimeoutAfterRestartCancelsATimerCreatedBefore()
+    {
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            shell.Eval("var t = setTimeout(() => console.log('must not fire'), 1000); 0");
+            shell.Kill9();
+        }
+        KenshellResult r = Kenshell.Run(_dir.Path, "clearTimeout(t)\nsetTimeout(() => console.log('other'), 1200); 0\n", "--wait");
+        Assert.Equal(["undefined", "0", "other"], r.StdoutLines);
+    }
+
+    [Fact]
+    public void PendingTimersDoNotKeepANonInteractiveShellAliveButWaitDoes()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        KenshellResult r = Kenshell.Run(_dir.Path, "setTimeout(() => console.log('later'), 60000); 0\n");
+        Assert.Equal(["0"], r.StdoutLines);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        KenshellResult waited = Kenshell.Run(_dir.Path, "clearTimeout(1); setTimeout(() => console.log('soon'), 300); 1\n", "--wait");
+        Assert.Equal(["1", "soon"], waited.StdoutLines);
+    }
+
+    [Fact]
+    public void EachFiringIsItsOwnDurableTurn()
+    {
+        long seen = 0;
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            shell.Eval("var ticks = 0; setInterval(() => { ticks++; console.log('tick ' + ticks) }, 50); 0");
+            // Kill right after a firing's output is seen: that firing survived.
+            for (int i = 0; i < 5; i++) seen = long.Parse(shell.ReadLine().Split(' ')[1]);
+            shell.Kill9();
+        }
+        string[] lines = Kenshell.Run(_dir.Path, "'ticks=' + ticks\n").StdoutLines;
+        long after = long.Parse(lines.Single(l => l.StartsWith("'ticks=", StringComparison.Ordinal))[7..^1]);
+        Assert.True(after >= seen, $"tick {seen} was seen but ticks is {after} after restart");
+    }
+
+    [Fact]
+    public void NodeArgumentConventionsAndErrors()
+    {
+        KenshellResult r = Kenshell.Run(_dir.Path, string.Join("\n",
+            "setTimeout((a, b) => console.log(a + b), 10, 'x', 'y'); 0",
+            "setTimeout('code')",
+            "queueMicrotask(() => console.log('micro')); 'sync'",
+            "typeof setImmediate(() => console.log('immediate'))",
+            "") , "--wait");
+        Assert.Equal("0", r.StdoutLines[0]);
+        // As Node's REPL prints it (Node adds a frame inside node:timers).
+        Assert.Equal("Uncaught:", r.StdoutLines[1]);
+        Assert.Equal("[TypeError [ERR_INVALID_ARG_TYPE]: The \"callback\" argument must be of type function. Received type string ('code')] {", r.StdoutLines[2]);
+        Assert.Contains("  code: 'ERR_INVALID_ARG_TYPE'", r.StdoutLines);
+        int micro = Array.IndexOf(r.StdoutLines, "micro");
+        Assert.True(micro > 0 && r.StdoutLines[micro + 1] == "'sync'", r.Stdout);
+        Assert.Contains("xy", r.StdoutLines);
+        Assert.Contains("immediate", r.StdoutLines);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
