@@ -54,6 +54,16 @@ public sealed partial class ReplSession : IDisposable
         }
         context.Cancel = true;
         if (_runner.TurnRunning) return;
+        if (_holdingForAwait)
+        {
+            // Ctrl-C while a top-level await holds the prompt: stop holding.
+            // The await itself goes on in the heap and prints when it settles.
+            _abandonRequested = true;
+            _stdout.WriteLine();
+            _stdout.WriteLine("(the await goes on in the background; its result is printed when it settles)");
+            _stdout.Flush();
+            return;
+        }
         if (Interlocked.Increment(ref _idleInterrupts) >= 2)
         {
             _stdout.WriteLine();
@@ -77,19 +87,28 @@ public sealed partial class ReplSession : IDisposable
 
             // A top-level await still pending holds the prompt, as in
             // Node's REPL: only timers run until it settles.
-            if (_runner.PendingAwaits > 0 && !_abandonAwait)
+            // Awaits the user gave up waiting for (Ctrl-C) or that nothing
+            // can settle no longer hold the prompt; a newer one does.
+            int awaiting = _runner.PendingAwaits;
+            if (_abandonRequested)
+            {
+                _abandonRequested = false;
+                _abandonedAwaits = awaiting;
+            }
+            _abandonedAwaits = Math.Min(_abandonedAwaits, awaiting);
+            _holdingForAwait = awaiting > _abandonedAwaits;
+            if (_holdingForAwait)
             {
                 if (_runner.NextTimerDue is not { } due)
                 {
                     // Nothing in this process can settle it any more; do not
                     // hang: go back to reading input (it stays pending).
-                    _abandonAwait = true;
+                    _abandonedAwaits = awaiting;
                     continue;
                 }
                 Thread.Sleep(UntilDue(due));
                 continue;
             }
-            _abandonAwait = false;
 
             if (_interactive && !promptShown)
             {
@@ -129,7 +148,9 @@ public sealed partial class ReplSession : IDisposable
         }
     }
 
-    private bool _abandonAwait;
+    private volatile bool _abandonRequested;
+    private volatile bool _holdingForAwait;
+    private int _abandonedAwaits;
 
     private static TimeSpan UntilDue(DateTimeOffset due)
     {

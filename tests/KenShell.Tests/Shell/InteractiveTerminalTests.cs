@@ -38,6 +38,23 @@ public sealed class InteractiveTerminalTests : IDisposable
     }
 
     [Fact]
+    public void ATopLevelAwaitHoldsThePromptUntilItSettlesOrCtrlC()
+    {
+        using var term = new TmuxSession(_dir.Path, $"exec {KenshellPaths.Executable} {StoreDirectory.Address}");
+        term.WaitFor(s => Lines(s).Length > 0 && Lines(s)[^1] == ">", "the prompt");
+        term.SendLine("await new Promise(r => setTimeout(() => r('settled'), 800))");
+        term.WaitFor(s => Lines(s)[^2] == "'settled'" && Lines(s)[^1] == ">", "the awaited value, then a prompt");
+
+        term.SendLine("await new Promise(r => setTimeout(r, 600000))");
+        Thread.Sleep(300);
+        Assert.NotEqual(">", Lines(term.Screen())[^1]); // held
+        term.SendKeys("C-c");
+        term.WaitFor(s => s.Contains("the await goes on in the background") && Lines(s)[^1] == ">", "the prompt back after Ctrl-C");
+        term.SendLine("6 * 7");
+        term.WaitFor(s => Lines(s)[^2] == "42", "the shell to go on");
+    }
+
+    [Fact]
     public void TheBannerSaysWhetherStateWasRestored()
     {
         Kenshell.Run(_dir.Path, "x = 1\n");
