@@ -40,12 +40,22 @@ public static class BenchCommand
             HelpName = "DIR",
         };
         var turnTimeout = PositiveCount("--turn-timeout", 600, "Seconds one turn (or one Node round trip) may take before the run is abandoned");
+        var pauseTurns = PositiveCount("--pause-turns", BenchOptions.DefaultPauseTurns,
+            "Checkpoint pause at the largest size: timed turns, in a shell that checkpoints after every turn and in one that does not");
+        var pauseGap = PositiveCount("--pause-gap-ms", BenchOptions.DefaultPauseGapMs,
+            "Checkpoint pause: milliseconds of sleep before each timed turn");
+        var replayTurns = PositiveCount("--replay-turns", BenchOptions.DefaultReplayTurns,
+            "Recovery at the largest size: turns logged without a checkpoint before the second timed start");
+        var skipPause = new Option<bool>("--skip-pause") { Description = "Leave out the checkpoint pause measurement" };
+        var skipRecovery = new Option<bool>("--skip-recovery") { Description = "Leave out the recovery measurement" };
 
         var root = new RootCommand(
             "Measures kenshell's durable trivial-turn round trip at several heap sizes, next to the disk's floor " +
-            "(100-byte append + fdatasync) and a Node REPL round trip (issue 3's figures).")
+            "(100-byte append + fdatasync) and a Node REPL round trip (issue 3's figures); then, at the largest size, " +
+            "the pause a background checkpoint causes and the time a restart takes to recover.")
         {
             sizes, turns, floorSamples, nodeSamples, kenshell, dir, turnTimeout,
+            pauseTurns, pauseGap, replayTurns, skipPause, skipRecovery,
         };
         root.SetAction(result =>
         {
@@ -76,7 +86,12 @@ public static class BenchCommand
                 NodeSamples: result.GetValue(nodeSamples),
                 KenshellPath: Path.GetFullPath(kenshellPath),
                 ParentDirectory: Path.GetFullPath(result.GetValue(dir) ?? Path.GetTempPath()),
-                TurnTimeout: TimeSpan.FromSeconds(result.GetValue(turnTimeout)));
+                TurnTimeout: TimeSpan.FromSeconds(result.GetValue(turnTimeout)),
+                PauseTurns: result.GetValue(pauseTurns),
+                PauseGapMs: result.GetValue(pauseGap),
+                ReplayTurns: result.GetValue(replayTurns),
+                SkipPause: result.GetValue(skipPause),
+                SkipRecovery: result.GetValue(skipRecovery));
             try
             {
                 new RoundTripBenchmark(options, Console.Out, Console.Error).Run();

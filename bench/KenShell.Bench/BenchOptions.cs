@@ -8,6 +8,11 @@ namespace KenShell.Bench;
 /// <param name="KenshellPath">the kenshell executable</param>
 /// <param name="ParentDirectory">where the benchmark's temporary folder is made</param>
 /// <param name="TurnTimeout">how long one turn may take before the run is abandoned</param>
+/// <param name="PauseTurns">timed turns of the checkpoint-pause measurement (in each of its two shells)</param>
+/// <param name="PauseGapMs">the sleep before each of those turns</param>
+/// <param name="ReplayTurns">turns logged without a checkpoint before the second recovery</param>
+/// <param name="SkipPause">leave the checkpoint-pause measurement out</param>
+/// <param name="SkipRecovery">leave the recovery measurement out</param>
 public sealed record BenchOptions(
     IReadOnlyList<int> SizesMb,
     IReadOnlyList<int> TurnsPerSize,
@@ -15,8 +20,35 @@ public sealed record BenchOptions(
     int NodeSamples,
     string KenshellPath,
     string ParentDirectory,
-    TimeSpan TurnTimeout)
+    TimeSpan TurnTimeout,
+    int PauseTurns = BenchOptions.DefaultPauseTurns,
+    int PauseGapMs = BenchOptions.DefaultPauseGapMs,
+    int ReplayTurns = BenchOptions.DefaultReplayTurns,
+    bool SkipPause = false,
+    bool SkipRecovery = false)
 {
+    /// <summary>
+    /// The checkpoint-pause and recovery measurements run at the largest
+    /// size only: that is where a checkpoint takes longest (seconds) and
+    /// where a pause or a slow recovery would show.
+    /// </summary>
+    public int LargestSizeMb => SizesMb.Max();
+
+    public const int DefaultPauseTurns = 15;
+
+    /// <summary>
+    /// A person's pace between inputs rather than a script's: the fork
+    /// happens right after a turn's answer, so only a turn sent within the
+    /// fork pause waits for it, which the fork pause figure shows by itself.
+    /// A 256 MB checkpoint takes about 8 s on a 2-CPU machine, so 15 turns
+    /// 2 s apart (30 s) see about four checkpoints start, each at a
+    /// different turn: four fork pauses, and turns at every point of a
+    /// checkpoint's run.
+    /// </summary>
+    public const int DefaultPauseGapMs = 2000;
+
+    public const int DefaultReplayTurns = 10_000;
+
     /// <summary>The heap sizes issue 3 asks for.</summary>
     public static readonly int[] DefaultSizesMb = [1, 64, 256];
 

@@ -76,22 +76,30 @@ public sealed class KenshellRoundTrip(string kenshellPath, TimeSpan turnTimeout,
         return new KenshellSizeResult(ballastMb, records, resident, checkpointBytes, ballastMs, LatencySummary.Of(millis));
     }
 
+    private void Turn(PipedProcess shell, string input, string expected) => Turn(shell, input, expected, turnTimeout);
+
     /// <summary>Runs one turn and checks that its only output is the expected result line.</summary>
-    private void Turn(PipedProcess shell, string input, string expected)
+    public static void Turn(PipedProcess shell, string input, string expected, TimeSpan turnTimeout)
     {
         shell.Send(input);
+        Expect(shell, input, expected, turnTimeout);
+    }
+
+    /// <summary>Reads the answer to <paramref name="input"/> (already sent) and checks it.</summary>
+    public static void Expect(PipedProcess shell, string input, string expected, TimeSpan turnTimeout)
+    {
         string line = shell.ReadLine(turnTimeout);
         if (line != expected)
             throw new InvalidOperationException(
                 $"kenshell answered '{line}' to '{Shorten(input)}', expected '{expected}'.\n--- its stderr\n{shell.Stderr}");
     }
 
-    private static string Format(int number) => number.ToString(CultureInfo.InvariantCulture);
+    public static string Format(int number) => number.ToString(CultureInfo.InvariantCulture);
 
     private static string Shorten(string input) => input.Length <= 80 ? input : input[..77] + "...";
 
     /// <summary>VmRSS from /proc: kenshell has no heap-size API, so memory is seen from outside.</summary>
-    private static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid)
     {
         foreach (string line in File.ReadLines($"/proc/{pid}/status"))
         {
@@ -103,7 +111,7 @@ public sealed class KenshellRoundTrip(string kenshellPath, TimeSpan turnTimeout,
     }
 
     /// <summary>The size of ken_ADDR_ckpt_TURN with the highest turn (ignoring .tmp and .damaged files).</summary>
-    private static long NewestCheckpointSize(string storeDirectory)
+    public static long NewestCheckpointSize(string storeDirectory)
     {
         string prefix = $"ken_{Address}_ckpt_";
         FileInfo? newest = null;

@@ -16,6 +16,9 @@ public sealed class PipedProcess : IDisposable
     private readonly Stream _stdin;
     private readonly Stream _stdout;
     private readonly StringBuilder _stderr = new();
+    // The same lines with their arrival times, for the checkpoint trace; the
+    // list is also the monitor that WaitForStderr waits on.
+    private readonly List<TimedLine> _stderrLines = [];
     private readonly Task _stderrPump;
     private readonly Timer _watchdog;
     private volatile bool _timedOut;
@@ -27,13 +30,23 @@ public sealed class PipedProcess : IDisposable
         _process = process;
         _stdin = process.StandardInput.BaseStream;
         _stdout = process.StandardOutput.BaseStream;
-        // stderr is only kept for error messages, but it must be drained or a
-        // chatty child blocks on a full pipe.
+        // stderr is kept for error messages and for the trace lines some
+        // measurements read; it must be drained anyway, or a chatty child
+        // blocks on a full pipe.
         _stderrPump = Task.Run(() =>
         {
             string? line;
             while ((line = process.StandardError.ReadLine()) is not null)
+            {
+                long arrival = Stopwatch.GetTimestamp();
                 lock (_stderr) _stderr.Append(line).Append('\n');
+                lock (_stderrLines)
+                {
+                    _stderrLines.Add(new TimedLine(arrival, line));
+                    Monitor.PulseAll(_stderrLines);
+                }
+            }
+            lock (_stderrLines) Monitor.PulseAll(_stderrLines);
         });
         _watchdog = new Timer(_ => KillOnTimeout());
     }
@@ -61,6 +74,31 @@ public sealed class PipedProcess : IDisposable
     public int Pid => _process.Id;
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>The stderr lines received so far, with their arrival times.</summary>
+    public IReadOnlyList<TimedLine> StderrLines { get { lock (_stderrLines) return [.. _stderrLines]; } }
+
+    /// <summary>
+    /// Waits until the stderr lines received so far satisfy <paramref name="condition"/>
+    /// (checked on every new line). Returns false when they do not within
+    /// <paramref name="timeout"/>, or when stderr ended without them doing so.
+    /// </summary>
+    public bool WaitForStderr(Func<IReadOnlyList<TimedLine>, bool> condition, TimeSpan timeout)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        lock (_stderrLines)
+        {
+            while (true)
+            {
+                if (condition(_stderrLines)) return true;
+                long left = deadline - Stopwatch.GetTimestamp();
+                if (left <= 0 || _stderrPump.IsCompleted) return false;
+                // Bounded, so that the end of stderr is noticed even if the
+                // pump's last pulse came before this wait started.
+                Monitor.Wait(_stderrLines, TimeSpan.FromMilliseconds(Math.Min(100, left * 1000.0 / Stopwatch.Frequency)));
+            }
+        }
+    }
 
     /// <summary>Writes one line to the child's stdin and flushes it.</summary>
     public void Send(string line)
