@@ -582,6 +582,15 @@ return {
   pendingTimers() { return timerTable.size; },
   // Query: how many top-level awaits are still pending.
   pendingAwaits() { return pendingAwaits; },
+  // Turn: cancels the earliest due timer without running it (its callback
+  // was interrupted or ran out of memory: running it again would do the
+  // same). 1 if one was cancelled.
+  cancelDueTimer() {
+    const entry = nextDueTimer();
+    if (entry === undefined || entry.due > Date.now()) return 0;
+    call(MapDelete, timerTable, entry.id);
+    return 1;
+  },
   // Turn: fires the earliest due timer, if one is due. 1 if it fired.
   fireTimer() {
     const entry = nextDueTimer();

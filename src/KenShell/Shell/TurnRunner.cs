@@ -128,8 +128,13 @@ public sealed class TurnRunner : IDisposable
         if (result.NeedsRollback)
         {
             Rollback();
-            _stderr.WriteLine($"kenshell: a timer callback was {(result.Status == TurnStatus.Terminated ? "interrupted" : "stopped: " + result.Error)}; its turn was rolled back.");
+            _stderr.WriteLine($"kenshell: a timer callback was {(result.Status == TurnStatus.Terminated ? "interrupted" : "stopped: " + result.Error)}; " +
+                              "its turn was rolled back and the timer cancelled.");
             _stderr.Flush();
+            // Running it again would do the same: cancel that timer, as a
+            // committed turn of its own.
+            var (cancel, _) = _shell.HookTurn("cancelDueTimer");
+            if (!cancel.NeedsRollback) Commit(_store.Turn + 1, "cancelDueTimer", cancel, TimeSpan.Zero, TurnRecordKinds.HookTurn);
             return TurnOutcome.RolledBack;
         }
         // Nothing was due after all (the runtime's clock decides): no state

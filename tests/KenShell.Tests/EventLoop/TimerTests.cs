@@ -110,6 +110,21 @@ public sealed class TimerTests : IDisposable
     }
 
     [Fact]
+    public void ATimerCallbackInterruptedByCtrlCIsRolledBackAndCancelled()
+    {
+        using var shell = Kenshell.Start(_dir.Path);
+        Assert.Equal("1", shell.Eval("y = 1"));
+        Assert.Equal("0", shell.Eval("setTimeout(() => { y = 2; while (true) {} }, 100); setTimeout(() => console.log('still here'), 400); 0"));
+        shell.WaitUntilBusy(TimeSpan.FromMilliseconds(300));
+        shell.Signal(Mono.Unix.Native.Signum.SIGINT);
+        Assert.Contains("timer cancelled", shell.WaitForStderr("timer callback was interrupted"));
+        Assert.Equal("still here", shell.ReadLine()); // the other timer is unaffected
+        Assert.Equal("1", shell.Eval("y"));
+        shell.Kill9();
+        Assert.Equal(["1"], Kenshell.Run(_dir.Path, "y\n", "--wait").StdoutLines);
+    }
+
+    [Fact]
     public void NodeArgumentConventionsAndErrors()
     {
         KenshellResult r = Kenshell.Run(_dir.Path, string.Join("\n",
