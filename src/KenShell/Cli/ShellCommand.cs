@@ -19,6 +19,11 @@ public static class ShellCommand
         {
             Description = "This shell's address and identity, HOST:PORT (e.g. 127.0.0.1:6666). Its store is the files ken_<address>_* .",
         };
+        var script = new Argument<string?>("file")
+        {
+            Description = "A script to run first, each complete input in it a turn; then exit (as `node file.js` does)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var dir = new Option<string?>("--dir")
         {
             Description = "Directory holding the store (default: the current directory)",
@@ -43,18 +48,19 @@ public static class ShellCommand
         var root = new RootCommand("kenshell: a JavaScript shell whose whole heap survives crashes and restarts.")
         {
             address,
+            script,
             dir,
             eval,
             keepLog,
             rebuild,
             wait,
         };
-        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(dir), result.GetValue(eval),
+        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(script), result.GetValue(dir), result.GetValue(eval),
             result.GetValue(keepLog), result.GetValue(rebuild), result.GetValue(wait)));
         return root;
     }
 
-    private static int Run(string address, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers)
+    private static int Run(string address, string? scriptFile, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         // Synchronized: background checkpoints report from a worker thread.
@@ -72,7 +78,20 @@ public static class ShellCommand
         }
 
         var layout = new StoreLayout(directory, address);
-        bool interactive = code is null && !Console.IsInputRedirected;
+        string[]? scriptLines = null;
+        if (scriptFile is not null)
+        {
+            try
+            {
+                scriptLines = File.ReadAllLines(scriptFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"kenshell: cannot read {scriptFile}: {e.Message}");
+                return ExitError;
+            }
+        }
+        bool interactive = code is null && scriptLines is null && !Console.IsInputRedirected;
         StoreLock storeLock;
         try
         {
@@ -117,7 +136,9 @@ public static class ShellCommand
             using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers);
             try
             {
-                int exit = code is not null ? session.RunOnce(code) : session.Run();
+                int exit = code is not null ? session.RunOnce(code)
+                         : scriptLines is not null ? session.RunScript(scriptLines)
+                         : session.Run();
                 stdout.Flush();
                 // A checkpoint being written finishes first (bounded): the
                 // next start then has less log to replay.

@@ -131,20 +131,69 @@ public sealed partial class ReplSession : IDisposable
                 return EndOfInput();
             }
             if (line.Length > 0) Interlocked.Exchange(ref _idleInterrupts, 0);
+            if (!HandleLine(line)) return 0;
+        }
+    }
 
-            if (!_pending.HasPending)
-            {
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                if (DotCommand().Match(line.Trim()) is { Success: true } command && IsKnownCommand(command.Groups[1].Value))
-                {
-                    if (!RunCommand(command.Groups[1].Value)) return 0;
-                    continue;
-                }
-            }
+    /// <summary>One line of input: a dot command, or part of a turn. False to exit.</summary>
+    private bool HandleLine(string line)
+    {
+        if (_editorLines is not null)
+        {
+            // .editor mode: everything up to ".end" (or end of input) is one turn.
+            if (line.Trim() == ".end") FinishEditor();
+            else if (line.Trim() == ".break") _editorLines = null;
+            else _editorLines.Add(line);
+            return true;
+        }
+        if (!_pending.HasPending)
+        {
+            if (string.IsNullOrWhiteSpace(line)) return true;
+            if (DotCommand().Match(line.Trim()) is { Success: true } command && IsKnownCommand(command.Groups[1].Value))
+                return RunCommand(command.Groups[1].Value, line.Trim()[(command.Length)..].Trim());
+        }
+        else if (line.Trim() is ".break" or ".clear")
+        {
+            return RunCommand(line.Trim()[1..], "");
+        }
+        RunSource(_pending.Add(line));
+        return true;
+    }
 
-            string source = _pending.Add(line);
-            TurnOutcome outcome = _runner.Run(source);
-            if (outcome != TurnOutcome.Incomplete) _pending.Clear();
+    private void RunSource(string source)
+    {
+        TurnOutcome outcome = _runner.Run(source);
+        if (outcome == TurnOutcome.Incomplete) return;
+        _pending.Clear();
+        if (outcome == TurnOutcome.Committed) _sessionInputs.Add(source);
+    }
+
+    private void FinishEditor()
+    {
+        string source = string.Join("\n", _editorLines!);
+        _editorLines = null;
+        if (string.IsNullOrWhiteSpace(source)) return;
+        // The whole block is one input; an incomplete one is an error here.
+        TurnOutcome outcome = _runner.Run(source);
+        if (outcome == TurnOutcome.Incomplete)
+            _stdout.WriteLine("Uncaught SyntaxError: Unexpected end of input");
+        else if (outcome == TurnOutcome.Committed)
+            _sessionInputs.Add(source);
+        _stdout.Flush();
+    }
+
+    /// <summary>Runs the lines of a file as input, each complete input a turn (.load, a script argument).</summary>
+    public void RunFileLines(IEnumerable<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            if (!HandleLine(line)) return;
+        }
+        if (_editorLines is not null) FinishEditor();
+        if (_pending.HasPending)
+        {
+            _stderr.WriteLine("kenshell: the file ended inside an incomplete statement; it was not run");
+            _pending.Clear();
         }
     }
 
@@ -175,6 +224,20 @@ public sealed partial class ReplSession : IDisposable
         }
     }
 
+    /// <summary>Runs a script file's inputs as turns, then (with --wait) its timers; returns the exit code.</summary>
+    public int RunScript(IEnumerable<string> lines)
+    {
+        RunFileLines(lines);
+        bool promptShown = true;
+        while (_waitForTimers && _runner.NextTimerDue is { } due)
+        {
+            Thread.Sleep(UntilDue(due));
+            FireDueTimers(ref promptShown);
+        }
+        _stdout.Flush();
+        return 0;
+    }
+
     /// <summary>Runs one input as a turn (--eval). Returns the exit code.</summary>
     public int RunOnce(string source)
     {
@@ -189,6 +252,7 @@ public sealed partial class ReplSession : IDisposable
 
     private int EndOfInput()
     {
+        if (_editorLines is not null) FinishEditor(); // Ctrl-D ends .editor, as in Node
         if (_pending.HasPending)
         {
             _stderr.WriteLine("kenshell: the input ended inside an incomplete statement; it was not run");
@@ -199,14 +263,42 @@ public sealed partial class ReplSession : IDisposable
         return 0;
     }
 
-    private static bool IsKnownCommand(string name) => name is "exit" or "help" or "checkpoint";
+    private static bool IsKnownCommand(string name) =>
+        name is "exit" or "help" or "checkpoint" or "break" or "clear" or "editor" or "load" or "save" or "info";
 
-    private bool RunCommand(string name)
+    private bool RunCommand(string name, string argument)
     {
         switch (name)
         {
             case "exit":
                 return false;
+            case "break":
+                _pending.Clear();
+                return true;
+            case "clear":
+                // Node's .clear resets the REPL context. Here the context is
+                // the persistent heap, and wiping it from inside the shell by
+                // accident would be the worst outcome: .clear only drops the
+                // pending multi-line input, like .break. To start over, exit
+                // and remove the store's files (rm ken_<address>_*).
+                _pending.Clear();
+                _stdout.WriteLine("Cleared the pending input. The heap is persistent and was not cleared; to start over, exit and remove the store files (rm ken_<address>_*).");
+                _stdout.Flush();
+                return true;
+            case "editor":
+                _stdout.WriteLine("// Entering editor mode (.end on a line of its own or Ctrl+D to run, .break to cancel)");
+                _stdout.Flush();
+                _editorLines = new List<string>();
+                return true;
+            case "load":
+                return Load(argument);
+            case "save":
+                Save(argument);
+                return true;
+            case "info":
+                _stdout.WriteLine(_runner.Describe());
+                _stdout.Flush();
+                return true;
             case "checkpoint":
                 _stderr.WriteLine(_runner.Checkpoint()
                     ? "kenshell: writing a checkpoint in the background"
@@ -214,9 +306,15 @@ public sealed partial class ReplSession : IDisposable
                 _stderr.Flush();
                 return true;
             case "help":
+                _stdout.WriteLine(".break       Sometimes you get stuck, this gets you out (drops the pending multi-line input)");
                 _stdout.WriteLine(".checkpoint  Write a checkpoint of the heap now (in the background)");
-                _stdout.WriteLine(".exit     Exit the shell (the heap is saved after every input)");
-                _stdout.WriteLine(".help     Print this help message");
+                _stdout.WriteLine(".clear       Like .break: the heap is persistent and is never cleared from here");
+                _stdout.WriteLine(".editor      Enter editor mode: lines up to .end run as one input");
+                _stdout.WriteLine(".exit        Exit the shell (every completed input is already saved)");
+                _stdout.WriteLine(".help        Print this help message");
+                _stdout.WriteLine(".info        Turns, heap, store, checkpoints, pending timers");
+                _stdout.WriteLine(".load FILE   Run the inputs in FILE, each complete input a turn");
+                _stdout.WriteLine(".save FILE   Save the inputs committed in this session to FILE");
                 _stdout.WriteLine();
                 _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
                 _stdout.Flush();
@@ -226,7 +324,41 @@ public sealed partial class ReplSession : IDisposable
         }
     }
 
-    [GeneratedRegex(@"^\.([a-z]+)\b")]
+    private bool Load(string file)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            _stdout.WriteLine($"Failed to load: {file}: {e.Message}");
+            _stdout.Flush();
+            return true;
+        }
+        RunFileLines(lines);
+        return true;
+    }
+
+    private void Save(string file)
+    {
+        try
+        {
+            File.WriteAllText(file, string.Concat(_sessionInputs.Select(i => i + "\n")));
+            _stdout.WriteLine($"Session saved to: {file}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            _stdout.WriteLine($"Failed to save: {file}: {e.Message}");
+        }
+        _stdout.Flush();
+    }
+
+    private List<string>? _editorLines;
+    private readonly List<string> _sessionInputs = new();
+
+    [GeneratedRegex(@"^\.([a-z]+)(?=\s|$)")]
     private static partial Regex DotCommand();
 
     public void Dispose()

@@ -92,6 +92,33 @@ public sealed class TurnRunner : IDisposable
         return Commit(turn, evaluated, result, clock.Elapsed, 0);
     }
 
+    /// <summary>What .info prints: turns, heap, store, checkpoints, pending work.</summary>
+    public string Describe()
+    {
+        var (used, total) = _shell.Heap;
+        StoreLayout layout = _store.Layout;
+        long storeBytes = 0;
+        int files = 0;
+        foreach (string f in Directory.EnumerateFiles(layout.Directory, layout.Prefix + "*"))
+        {
+            try { storeBytes += new FileInfo(f).Length; files++; } catch (IOException) { }
+        }
+        var checkpoints = layout.ListCheckpoints();
+        var segments = layout.ListLogSegments();
+        double timers = _shell.Query("pendingTimers");
+        static string Mb(double bytes) => $"{bytes / 1024 / 1024:F1} MB";
+        return string.Join('\n',
+            $"address:          {layout.Address} ({JsShell.EngineId})",
+            $"turns committed:  {_store.Turn}",
+            $"heap:             {Mb(used)} used of {Mb(total)}",
+            $"store:            {Mb(storeBytes)} in {files} files (ken_{layout.Address}_*) in {layout.Directory}",
+            $"checkpoints:      {(checkpoints.Count == 0 ? "none" : string.Join(", ", checkpoints.Select(c => $"turn {c.Turn}")))}" +
+                (_store.Checkpoints.IsCheckpointing ? " (one being written)" : "") +
+                $"; last fork pause {_store.Checkpoints.LastForkPause.TotalMilliseconds:F1} ms",
+            $"turn log:         {segments.Count} segment{(segments.Count == 1 ? "" : "s")}, turns {(_store.Turn - _store.Checkpoints.NewestTurn)} since the newest checkpoint",
+            $"pending timers:   {(double.IsNaN(timers) ? 0 : timers)}; top-level awaits pending: {PendingAwaits}");
+    }
+
     /// <summary>When the next timer is due, or null when none is pending.</summary>
     public DateTimeOffset? NextTimerDue
     {
