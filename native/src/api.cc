@@ -3,6 +3,7 @@
 #include <v8.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -46,6 +47,9 @@ extern "C" int kenv8_initialize(void) {
         // The heap is saved as a whole, so nothing may live outside it that
         // a restore would need. Intl data comes from the system ICU
         // (Debian's libnode links libicu72), which needs no data file.
+        // KENSHELL_V8_FLAGS: extra V8 flags (tests use a small heap limit
+        // to reach out-of-memory quickly). None changes the snapshot format.
+        if (const char* flags = std::getenv("KENSHELL_V8_FLAGS")) v8::V8::SetFlagsFromString(flags);
         v8::V8::InitializePlatform(kenv8::GetPlatform());
         v8::V8::Initialize();
     });

@@ -5,6 +5,9 @@
 
 #include <libplatform/libplatform.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -95,6 +98,12 @@ bool Shell::Init(std::string blob, std::string* error) {
     isolate_->AddNearHeapLimitCallback(NearHeapLimit, this);
     // Unhandled rejections are reported at the end of the turn, as Node does.
     isolate_->SetPromiseRejectCallback(OnPromiseReject);
+    // Some allocations exhaust the heap past what NearHeapLimit can rescue
+    // (one object bigger than the limit, a hash table that must double).
+    // V8 then cannot go on; instead of its abort and core dump, say what
+    // happened and exit. The turn was never committed, so a restart finds
+    // the store exactly as it was after the last committed turn.
+    isolate_->SetOOMErrorHandler(OnOutOfMemory);
 
     HandleScope handle_scope(isolate_);
     // With a blob this deserializes the default context saved in it.
@@ -336,6 +345,14 @@ kenv8_status Shell::FinishTurn(Local<Context> context, TryCatch& try_catch, kenv
     }
     tape_.EndTurn();
     return status;
+}
+
+void Shell::OnOutOfMemory(const char* location, bool is_heap_oom) {
+    dprintf(2,
+            "kenshell: fatal: JavaScript %s out of memory (%s). The running input was not "
+            "committed; restart kenshell to continue from the last committed turn.\n",
+            is_heap_oom ? "heap" : "process", location != nullptr ? location : "?");
+    _exit(70);
 }
 
 void Shell::OnPromiseReject(v8::PromiseRejectMessage message) {

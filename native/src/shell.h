@@ -64,6 +64,7 @@ private:
                             kenv8_status status, v8::Local<v8::Value> turn_promise);
     void ReportUnhandledRejections(v8::Local<v8::Context> context, v8::Local<v8::Value> turn_promise);
     static void OnPromiseReject(v8::PromiseRejectMessage message);
+    [[noreturn]] static void OnOutOfMemory(const char* location, bool is_heap_oom);
     static size_t NearHeapLimit(void* data, size_t current, size_t initial);
 
     std::string blob_;             // checkpoint we were deserialized from
