@@ -9,7 +9,10 @@
 #include <sys/random.h>
 #include <v8.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string>
 
 #include "platform.h"
 #include "shell.h"
@@ -151,6 +154,218 @@ void HostOwnNonIndexKeys(const FunctionCallbackInfo<Value>& args) {
     }
 }
 
+// ------------------------------------------------------------ Structured clone
+//
+// serialize(value) / deserialize(bytes): the structured-clone copy that
+// messages between shells travel as (v8::ValueSerializer's wire format,
+// header included). No transfer list: ArrayBuffers are always copied.
+
+// The error a failed clone throws. Browsers and Node's structuredClone throw
+// a DOMException named 'DataCloneError' (code 25); a bare V8 context has no
+// DOMException, so this is an Error with the same name, message and code.
+// name and code are own non-enumerable properties, so that String(e) and
+// e.stack read "DataCloneError: <message>" (V8 formats the stack lazily,
+// on first access, with the name the error has then).
+Local<Value> NewDataCloneError(v8::Isolate* isolate, Local<v8::String> message) {
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    Local<Value> error = v8::Exception::Error(message);
+    if (error->IsObject()) {
+        Local<v8::Object> object = error.As<v8::Object>();
+        auto name = v8::String::NewFromUtf8Literal(isolate, "name");
+        auto code = v8::String::NewFromUtf8Literal(isolate, "code");
+        // These fail only with an exception already pending (termination),
+        // and then the error is never seen.
+        object->DefineOwnProperty(context, name,
+                                  v8::String::NewFromUtf8Literal(isolate, "DataCloneError"),
+                                  v8::DontEnum)
+            .FromMaybe(false);
+        object->DefineOwnProperty(context, code, v8::Integer::New(isolate, 25), v8::DontEnum)
+            .FromMaybe(false);
+    }
+    return error;
+}
+
+void ThrowUncloneable(v8::Isolate* isolate, Local<v8::Object> object) {
+    // The same text V8 uses for an uncloneable object: "#<Name> could not be
+    // cloned." (GetConstructorName runs no user code).
+    v8::String::Utf8Value name(isolate, object->GetConstructorName());
+    std::string text = std::string("#<") + (*name != nullptr ? *name : "Object") +
+                       "> could not be cloned.";
+    Local<v8::String> message;
+    if (!v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+             .ToLocal(&message)) {
+        message = v8::String::NewFromUtf8Literal(isolate, "The object could not be cloned.");
+    }
+    isolate->ThrowException(NewDataCloneError(isolate, message));
+}
+
+class CloneSerializerDelegate final : public v8::ValueSerializer::Delegate {
+public:
+    explicit CloneSerializerDelegate(v8::Isolate* isolate) : isolate_(isolate) {}
+
+    // Functions, symbols, WeakMaps, proxies, promises...: V8 formats the
+    // message ("function foo() {} could not be cloned.").
+    void ThrowDataCloneError(Local<v8::String> message) override {
+        isolate_->ThrowException(NewDataCloneError(isolate_, message));
+    }
+    // Objects made from API templates with internal fields. The shell makes
+    // none, but the default would throw a plain Error.
+    v8::Maybe<bool> WriteHostObject(v8::Isolate* isolate, Local<v8::Object> object) override {
+        ThrowUncloneable(isolate, object);
+        return v8::Nothing<bool>();
+    }
+    // Memory shared between isolates cannot travel between processes.
+    v8::Maybe<uint32_t> GetSharedArrayBufferId(v8::Isolate* isolate,
+                                               Local<v8::SharedArrayBuffer> buffer) override {
+        ThrowUncloneable(isolate, buffer);
+        return v8::Nothing<uint32_t>();
+    }
+    v8::Maybe<uint32_t> GetWasmModuleTransferId(v8::Isolate* isolate,
+                                                Local<v8::WasmModuleObject> module) override {
+        ThrowUncloneable(isolate, module);
+        return v8::Nothing<uint32_t>();
+    }
+    // Spelled out (they are V8's defaults) because serialize() hands the
+    // released buffer to an ArrayBuffer whose deleter calls free().
+    void* ReallocateBufferMemory(void* old_buffer, size_t size, size_t* actual_size) override {
+        void* result = std::realloc(old_buffer, size);
+        *actual_size = result != nullptr ? size : 0;
+        return result;
+    }
+    void FreeBufferMemory(void* buffer) override { std::free(buffer); }
+
+private:
+    v8::Isolate* isolate_;
+};
+
+void FreeSerializedBytes(void* data, size_t /*length*/, void* /*deleter_data*/) {
+    std::free(data);
+}
+
+// Reads one value from ValueSerializer bytes, or throws. Malformed bytes
+// throw V8's Error ("Unable to deserialize cloned data.", or "... due to
+// invalid or unsupported version."), too deep a nesting V8's RangeError
+// (stack overflow), an invalid regular expression its SyntaxError.
+v8::MaybeLocal<Value> Deserialize(v8::Isolate* isolate, Local<v8::Context> context,
+                                  const uint8_t* data, size_t length) {
+    static const uint8_t kNothing[1] = {0};
+    if (data == nullptr) {
+        data = kNothing;
+        length = 0;
+    }
+    // See CloneScanner (host_functions.h): BigInts V8 must not be given.
+    if (CloneScanner(data, length).Scan() == CloneScanner::kBadBigInt) {
+        isolate->ThrowException(v8::Exception::Error(
+            v8::String::NewFromUtf8Literal(isolate, "Unable to deserialize cloned data.")));
+        return {};
+    }
+    // ReadHeader rejects data that does not start with a version tag, and
+    // versions older than 13 (the legacy Blink format, left disabled) or
+    // newer than this V8's.
+    v8::ValueDeserializer deserializer(isolate, data, length);
+    bool ok = false;
+    if (!deserializer.ReadHeader(context).To(&ok) || !ok) return {};
+    return deserializer.ReadValue(context);
+}
+
+// serialize(value): an ArrayBuffer holding the ValueSerializer bytes (header
+// + value). Throws a DataCloneError for what cannot be cloned, or whatever a
+// getter met on the way throws.
+//
+// It also reads the bytes back once (the result is dropped): V8 writes some
+// values it cannot read, and a message that can never be delivered must
+// fail in the sending turn, not at every delivery attempt. Known cases in
+// V8 10.2: an Error whose cause leads back to the error itself (the reader
+// registers an error only after its cause), and nesting that the reader's
+// deeper C++ frames cannot take (plain objects: ~3,300 levels serialize,
+// ~2,100 read back). Both become a DataCloneError whose message ends with
+// the reader's. Costs about one more deserialization per call.
+void HostSerialize(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    std::shared_ptr<v8::BackingStore> store;
+    {
+        CloneSerializerDelegate delegate(isolate);
+        v8::ValueSerializer serializer(isolate, &delegate);
+        serializer.WriteHeader();
+        bool ok = false;
+        if (!serializer.WriteValue(context, args[0]).To(&ok) || !ok) return;  // exception pending
+        std::pair<uint8_t*, size_t> bytes = serializer.Release();
+        // The buffer becomes the backing store without a copy; the deleter
+        // frees it when the last owner (the ArrayBuffer) lets go.
+        store = v8::ArrayBuffer::NewBackingStore(bytes.first, bytes.second, FreeSerializedBytes,
+                                                 nullptr);
+    }
+
+    std::string unreadable;
+    {
+        v8::HandleScope scope(isolate);
+        v8::TryCatch try_catch(isolate);
+        if (Deserialize(isolate, context, static_cast<const uint8_t*>(store->Data()),
+                        store->ByteLength())
+                .IsEmpty()) {
+            if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+                try_catch.ReThrow();  // an interrupt: let it go on
+                return;
+            }
+            v8::String::Utf8Value what(isolate, try_catch.Exception());
+            unreadable = *what != nullptr ? *what : "unknown error";
+        }
+    }
+    if (!unreadable.empty()) {
+        std::string text = "The value could not be cloned: V8 cannot read back what it wrote (" +
+                           unreadable + ").";
+        Local<v8::String> message;
+        if (v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                    static_cast<int>(text.size()))
+                .ToLocal(&message)) {
+            isolate->ThrowException(NewDataCloneError(isolate, message));
+        }
+        return;
+    }
+    args.GetReturnValue().Set(v8::ArrayBuffer::New(isolate, std::move(store)));
+}
+
+// deserialize(bytes): the value serialized in an ArrayBuffer or a view of
+// one (typed array, DataView); see Deserialize for what malformed bytes
+// throw. Trailing bytes after the value are ignored, as V8 and Node do. The
+// bytes are not checksummed here: a flipped byte may well decode to a
+// different value.
+void HostDeserialize(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    // Hold the backing store itself: the bytes stay valid whatever happens
+    // to the buffer object while V8 reads them.
+    std::shared_ptr<v8::BackingStore> store;
+    size_t offset = 0;
+    size_t length = 0;
+    if (args[0]->IsArrayBuffer()) {
+        Local<v8::ArrayBuffer> buffer = args[0].As<v8::ArrayBuffer>();
+        store = buffer->GetBackingStore();
+        length = buffer->ByteLength();
+    } else if (args[0]->IsArrayBufferView()) {
+        Local<v8::ArrayBufferView> view = args[0].As<v8::ArrayBufferView>();
+        store = view->Buffer()->GetBackingStore();
+        offset = view->ByteOffset();
+        length = view->ByteLength();
+    } else {
+        isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8Literal(
+            isolate, "deserialize: expected an ArrayBuffer, a typed array or a DataView")));
+        return;
+    }
+    const uint8_t* data = nullptr;
+    if (store && store->Data() != nullptr && offset <= store->ByteLength() &&
+        length <= store->ByteLength() - offset) {
+        data = static_cast<const uint8_t*>(store->Data()) + offset;
+    } else {
+        length = 0;  // detached (or empty): nothing to read
+    }
+    Local<Value> value;
+    if (Deserialize(isolate, isolate->GetCurrentContext(), data, length).ToLocal(&value)) {
+        args.GetReturnValue().Set(value);
+    }
+}
+
 }  // namespace
 
 const HostFunction* HostFunctions(size_t* count) {
@@ -166,6 +381,8 @@ const HostFunction* HostFunctions(size_t* count) {
         {"hostOption", HostOption},
         {"proxyHandler", HostProxyHandler},
         {"ownNonIndexKeys", HostOwnNonIndexKeys},
+        {"serialize", HostSerialize},
+        {"deserialize", HostDeserialize},
     };
     *count = sizeof kFunctions / sizeof kFunctions[0];
     return kFunctions;

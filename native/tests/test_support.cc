@@ -20,11 +20,14 @@ namespace kenv8_test {
 //  - uncaught(e): "Uncaught <e>" on stderr.
 //  - syntaxError(e, line, start, end): "SyntaxError: <message>|<line>|<start>|<end>".
 //  - beforeSnapshot / afterRestore: count their calls in globals.
-// It also sets Error.stackTraceLimit, as the product prelude does.
+// It also sets Error.stackTraceLimit, as the product prelude does, and keeps
+// the host object reachable as globalThis.host.
 const char* const kTestPrelude = R"JS(
 (function (host) {
   // V8 leaves Error.stackTraceLimit undefined in a SnapshotCreator's context.
   Error.stackTraceLimit = 10;
+  // Tests of individual host functions (clone_tests.cc) call them directly.
+  globalThis.host = host;
   const show = v => { try { return String(v); } catch (e) { return '<unprintable>'; } };
   globalThis.print = (...a) => host.print(1, a.map(show).join(' ') + '\n');
   globalThis.printErr = (...a) => host.print(2, a.map(show).join(' ') + '\n');

@@ -4,7 +4,8 @@
 // The tests use their own prelude (kTestPrelude), not the product one in
 // src/KenShell/Runtime/prelude.js, so that they exercise the native layer
 // alone. It prints a turn's completion value with String(v) on stdout,
-// "Uncaught <error>" on stderr, and records the snapshot hooks in globals.
+// "Uncaught <error>" on stderr, records the snapshot hooks in globals, and
+// exposes the host-function object as globalThis.host.
 #pragma once
 
 #include <gtest/gtest.h>
