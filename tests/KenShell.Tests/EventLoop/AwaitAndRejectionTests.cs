@@ -22,7 +22,15 @@ public sealed class AwaitAndRejectionTests : IDisposable
         using (var shell = Kenshell.Start(_dir.Path))
         {
             shell.Send("var result = await new Promise(res => setTimeout(() => res(42), 1500))");
-            Thread.Sleep(300);
+            // A held await prints nothing: watch the log for its turn to be
+            // committed, then kill.
+            var layout = new KenShell.Store.StoreLayout(_dir.Path, StoreDirectory.Address);
+            var deadline = DateTime.UtcNow + Kenshell.DefaultTimeout;
+            while (!new KenShell.Store.TurnLogReader(layout, null).Read().Records.Any(r => r.Source.Contains("var result")))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the await's turn was never committed");
+                Thread.Sleep(10);
+            }
             shell.Kill9();
         }
         KenshellResult r = Kenshell.Run(_dir.Path, "result\n", "--wait");
