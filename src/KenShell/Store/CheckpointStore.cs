@@ -91,6 +91,10 @@ public sealed class CheckpointStore
         lock (Sync)
         {
             sawAny = false;
+            // The genesis record names this store. A checkpoint with another
+            // store id was copied in from elsewhere: loading it would replace
+            // this store's state with a stranger's.
+            byte[]? expectedStoreId = GenesisFile.Read(_layout, out _)?.StoreId;
             foreach (var (turn, path) in _layout.ListCheckpoints())
             {
                 sawAny = true;
@@ -118,6 +122,8 @@ public sealed class CheckpointStore
                         $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
                         $"this one has {_hostFunctionCount}). Nothing was changed.");
                 }
+                if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
+                    problem = $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)}, this store is {Convert.ToHexString(expectedStoreId)})";
                 if (problem is not null)
                 {
                     Quarantine(path, problem);

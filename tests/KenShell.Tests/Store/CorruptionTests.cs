@@ -99,6 +99,50 @@ public sealed class CorruptionTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointFromAnotherStoreIsRecognisedAndSetAside()
+    {
+        MakeStore();
+        using var other = new StoreDirectory();
+        Kenshell.Run(other.Path, "x = 'stranger'\n.checkpoint\nx = 'stranger 2'\n.checkpoint\n");
+        // The stranger's newest checkpoint, under a turn number newer than ours.
+        File.Copy(other.Checkpoints()[0].Path, _dir.File("ckpt_50"));
+        byte[] bytes = File.ReadAllBytes(_dir.File("ckpt_50"));
+        var header = CheckpointHeader.TryParse(bytes, out _)!;
+        (header with { Turn = 50 }).ToBytes().CopyTo(bytes, 0);
+        File.WriteAllBytes(_dir.File("ckpt_50"), bytes);
+
+        KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
+        Assert.Equal(["2"], r.StdoutLines);
+        Assert.Contains("belongs to another store", r.Stderr);
+        Assert.True(File.Exists(_dir.File("ckpt_50.damaged")), "the stranger's file is kept");
+    }
+
+    [Fact]
+    public void TenShellsStartedOnOneStoreAtOnceExactlyOneRuns()
+    {
+        Kenshell.Run(_dir.Path, "x = 1\n");
+        var shells = Enumerable.Range(0, 10).Select(_ => Kenshell.Start(_dir.Path)).ToList();
+        try
+        {
+            foreach (var s in shells) s.Send("x");
+            Thread.Sleep(2000);
+            foreach (var s in shells) s.CloseInput();
+            var results = shells.Select(s => s.WaitForExit(Kenshell.DefaultTimeout)).ToList();
+            Assert.Single(results, r => r.ExitCode == 0);
+            Assert.Equal(["1"], results.Single(r => r.ExitCode == 0).StdoutLines);
+            Assert.All(results.Where(r => r.ExitCode != 0), r =>
+            {
+                Assert.Equal(3, r.ExitCode);
+                Assert.Contains("in use by another kenshell", r.Stderr);
+            });
+        }
+        finally
+        {
+            foreach (var s in shells) s.Dispose();
+        }
+    }
+
+    [Fact]
     public void VerifyRejectsEveryTruncationOfAFile()
     {
         MakeStore();
