@@ -84,6 +84,16 @@ KENV8_EXPORT kenv8_status kenv8_shell_hook_turn(kenv8_shell* shell, const char* 
  * the hook is missing or fails. */
 KENV8_EXPORT double kenv8_shell_query(kenv8_shell* shell, const char* name);
 
+/* kenv8_shell_hook_turn with a UTF-8 string argument (a delivered message). */
+KENV8_EXPORT kenv8_status kenv8_shell_hook_turn_text(kenv8_shell* shell, const char* name,
+                                                     const char* text, size_t len, double* result);
+
+/* kenv8_shell_query with a string argument and a string answer (UTF-8, empty
+ * when the hook is missing or answers no string). *answer stays valid until
+ * the next call on the shell. Returns its length. */
+KENV8_EXPORT size_t kenv8_shell_query_text(kenv8_shell* shell, const char* name, const char* arg,
+                                           size_t len, const char** answer);
+
 /* The output records of the last turn: a sequence of
  *   [u8 stream][u32 little-endian length][length bytes of UTF-8]
  * Valid until the next call on the shell. */

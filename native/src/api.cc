@@ -144,3 +144,16 @@ extern "C" kenv8_status kenv8_shell_hook_turn(kenv8_shell* shell, const char* na
 extern "C" double kenv8_shell_query(kenv8_shell* shell, const char* name) {
     return AsShell(shell)->Query(name);
 }
+
+extern "C" kenv8_status kenv8_shell_hook_turn_text(kenv8_shell* shell, const char* name,
+                                                   const char* text, size_t len, double* result) {
+    double ignored;
+    return AsShell(shell)->HookTurnText(name, text, len, result != nullptr ? result : &ignored);
+}
+
+extern "C" size_t kenv8_shell_query_text(kenv8_shell* shell, const char* name, const char* arg,
+                                         size_t len, const char** answer) {
+    const std::string& text = AsShell(shell)->QueryText(name, arg, len);
+    *answer = text.data();
+    return text.size();
+}

@@ -387,7 +387,58 @@ void Shell::ReportUnhandledRejections(Local<Context> context, Local<Value> turn_
     }
 }
 
+namespace {
+struct TextArg {
+    const char* data;
+    size_t len;
+};
+Local<Value> NumberArg(Isolate* isolate, const void* arg) {
+    return v8::Number::New(isolate, *static_cast<const double*>(arg));
+}
+Local<Value> StringArg(Isolate* isolate, const void* arg) {
+    auto* text = static_cast<const TextArg*>(arg);
+    Local<String> value;
+    if (!String::NewFromUtf8(isolate, text->data, v8::NewStringType::kNormal,
+                             static_cast<int>(text->len))
+             .ToLocal(&value)) {
+        return v8::String::Empty(isolate);
+    }
+    return value;
+}
+}  // namespace
+
 kenv8_status Shell::HookTurn(const char* name, double arg, double* result) {
+    return RunHookTurn(name, NumberArg, &arg, result);
+}
+
+kenv8_status Shell::HookTurnText(const char* name, const char* text, size_t len, double* result) {
+    TextArg arg{text, len};
+    return RunHookTurn(name, StringArg, &arg, result);
+}
+
+const std::string& Shell::QueryText(const char* name, const char* arg, size_t len) {
+    query_answer_.clear();
+    HandleScope handle_scope(isolate_);
+    Local<Context> context = context_.Get(isolate_);
+    Context::Scope context_scope(context);
+    TryCatch try_catch(isolate_);
+    Local<Object> hooks = Hooks(context);
+    Local<Value> fn;
+    Local<Value> value;
+    TextArg text{arg, len};
+    Local<Value> argv[] = {StringArg(isolate_, &text)};
+    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) ||
+        !fn->IsFunction() || !fn.As<v8::Function>()->Call(context, hooks, 1, argv).ToLocal(&value) ||
+        !value->IsString()) {
+        return query_answer_;
+    }
+    v8::String::Utf8Value utf8(isolate_, value);
+    if (*utf8 != nullptr) query_answer_.assign(*utf8, static_cast<size_t>(utf8.length()));
+    return query_answer_;
+}
+
+kenv8_status Shell::RunHookTurn(const char* name, Local<Value> (*make_arg)(Isolate*, const void*),
+                                const void* raw_arg, double* result) {
     output_.clear();
     last_error_.clear();
     out_of_memory_ = false;
@@ -407,7 +458,7 @@ kenv8_status Shell::HookTurn(const char* name, double arg, double* result) {
     Local<Object> hooks = Hooks(context);
     Local<Value> fn;
     Local<Value> value;
-    Local<Value> argv[] = {v8::Number::New(isolate_, arg)};
+    Local<Value> argv[] = {make_arg(isolate_, raw_arg)};
     if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) || !fn->IsFunction()) {
         last_error_ = std::string("the runtime has no hook '") + name + "'";
         status = KENV8_FAILED;

@@ -31,9 +31,14 @@ public:
     // A turn that calls hooks[name](arg) instead of running source (a timer
     // firing, a message delivery). *result gets what the hook returned.
     kenv8_status HookTurn(const char* name, double arg, double* result);
+    // The same with a string argument (a delivered message, an ack).
+    kenv8_status HookTurnText(const char* name, const char* text, size_t len, double* result);
     // Calls hooks[name]() outside any turn, for a read-only question (when
     // is the next timer due?). Must not change the heap. NaN on failure.
     double Query(const char* name);
+    // A read-only question with a string argument and a string answer
+    // (empty on failure). The answer stays valid until the next call.
+    const std::string& QueryText(const char* name, const char* arg, size_t len);
     bool Interrupt();
     void HeapStats(uint64_t* used, uint64_t* total);
 
@@ -60,6 +65,8 @@ private:
     void EndTurn();
     // The tail every turn shares: termination, unhandled rejections,
     // foreground tasks, the tape.
+    kenv8_status RunHookTurn(const char* name, v8::Local<v8::Value> (*make_arg)(v8::Isolate*, const void*),
+                             const void* arg, double* result);
     kenv8_status FinishTurn(v8::Local<v8::Context> context, v8::TryCatch& try_catch,
                             kenv8_status status, v8::Local<v8::Value> turn_promise);
     void ReportUnhandledRejections(v8::Local<v8::Context> context, v8::Local<v8::Value> turn_promise);
@@ -73,6 +80,7 @@ private:
     v8::Isolate* isolate_ = nullptr;
     v8::Global<v8::Context> context_;
     std::string output_;
+    std::string query_answer_;
     Tape tape_;
     std::string last_error_;
     std::map<std::string, int32_t> options_;

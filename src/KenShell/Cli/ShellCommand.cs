@@ -110,8 +110,13 @@ public static class ShellCommand
 
         using (storeLock)
         {
+            // The shell's identity as the network knows it (canonical form).
+            string identity = KenShell.Messaging.PeerAddress.TryParse(address, out var peer) ? peer.ToString() : address;
             using var store = new PersistentStore(layout, stderr, CheckpointPolicy.FromEnvironment(keepLog),
-                progressOnTerminal: !Console.IsErrorRedirected);
+                progressOnTerminal: !Console.IsErrorRedirected)
+            {
+                PrepareShell = heap => heap.QueryText("setIdentity", identity),
+            };
             JsShell shell;
             RecoveryReport report;
             try
@@ -133,7 +138,17 @@ public static class ShellCommand
             else if (!report.Fresh) stderr.WriteLine($"kenshell: {report.Describe()}");
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
-            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers);
+            // --eval runs one turn and exits: no network for it.
+            // KENSHELL_NO_NETWORK=1 runs without listening (tests that start
+            // many shells on one address at once).
+            bool network = code is null && Environment.GetEnvironmentVariable("KENSHELL_NO_NETWORK") != "1";
+            using MessageDriver? messages = network ? MessageDriver.Start(identity, store.Checkpoints.StoreId, runner, stderr) : null;
+            if (messages is not null)
+            {
+                messages.Load();
+                runner.TurnCommitted += messages.AfterTurn;
+            }
+            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers, messages);
             try
             {
                 int exit = code is not null ? session.RunOnce(code)

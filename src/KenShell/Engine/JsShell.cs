@@ -126,6 +126,30 @@ public sealed class JsShell : IDisposable
         return (new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error), value);
     }
 
+    /// <summary>A hook turn with a string argument (a delivered message, an acknowledgement).</summary>
+    public unsafe (TurnResult Result, double Value) HookTurn(string name, string text)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
+        int status;
+        double value;
+        fixed (byte* t = utf8) status = NativeMethods.ShellHookTurnText(_handle, name, t, (nuint)utf8.Length, out value);
+        byte* data;
+        nuint length = NativeMethods.ShellOutput(_handle, &data);
+        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
+        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
+        return (new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error), value);
+    }
+
+    /// <summary>A read-only question with a string argument and a string answer ("" if it cannot answer).</summary>
+    public unsafe string QueryText(string name, string argument = "")
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(argument);
+        byte* answer;
+        nuint length;
+        fixed (byte* a = utf8) length = NativeMethods.ShellQueryText(_handle, name, a, (nuint)utf8.Length, &answer);
+        return Encoding.UTF8.GetString(new ReadOnlySpan<byte>(answer, checked((int)length)));
+    }
+
     /// <summary>Asks the runtime a read-only question (no turn, no state change). NaN if it cannot answer.</summary>
     public double Query(string name) => NativeMethods.ShellQuery(_handle, name);
 

@@ -56,6 +56,12 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kenv8_shell_query", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial double ShellQuery(ShellHandle shell, string name);
 
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_hook_turn_text", StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int ShellHookTurnText(ShellHandle shell, string name, byte* text, nuint length, out double result);
+
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_query_text", StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial nuint ShellQueryText(ShellHandle shell, string name, byte* arg, nuint length, byte** answer);
+
     [LibraryImport(Library, EntryPoint = "kenv8_shell_output")]
     internal static unsafe partial nuint ShellOutput(ShellHandle shell, byte** data);
 

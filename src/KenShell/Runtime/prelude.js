@@ -499,6 +499,91 @@ const PromiseResolve = () => Promise.resolve();
 // Top-level awaits still pending: the REPL holds its prompt while any is.
 let pendingAwaits = 0;
 
+// -------------------------------------------------------------- messaging
+// ken.send queues a structured clone of a value for another shell. The
+// queue, the sequence numbers, what each sender has delivered here, and
+// messages waiting for a handler all live in the heap; the host transmits
+// after the sending turn commits, retransmits until acknowledged, and
+// delivers each arriving message as a turn of its own (exactly once, in
+// order per sender). See src/KenShell/Messaging/README.md.
+let selfAddress = '';
+const outStreams = new MapCtor(); // peer address -> { next, acked, messages: Map seq -> Uint8Array }
+const inWindows = new MapCtor();  // "from\nto" -> receiver window state (the host's JSON, opaque here)
+const inbox = [];                 // [from, Uint8Array] delivered while no handler was set
+let messageHandler = null;
+let messagesSent = 0;
+let messagesDelivered = 0;
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const StringFromCharCode = String.fromCharCode;
+function toBase64(bytes) {
+  const parts = [];
+  let chunk = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((i + 1 < bytes.length ? bytes[i + 1] : 0) << 8) | (i + 2 < bytes.length ? bytes[i + 2] : 0);
+    chunk += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] +
+      (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
+    if (chunk.length >= 8192) { parts[parts.length] = chunk; chunk = ''; }
+  }
+  parts[parts.length] = chunk;
+  return call(ArrayJoin, parts, '');
+}
+const B64Index = new Uint8Array(128);
+for (let i = 0; i < 64; i++) B64Index[B64.charCodeAt(i)] = i;
+function fromBase64(text) {
+  let length = (text.length / 4) * 3;
+  if (text.endsWith('==')) length -= 2; else if (text.endsWith('=')) length -= 1;
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const n = (B64Index[text.charCodeAt(i)] << 18) | (B64Index[text.charCodeAt(i + 1)] << 12) |
+      (B64Index[text.charCodeAt(i + 2)] << 6) | B64Index[text.charCodeAt(i + 3)];
+    if (o < length) out[o++] = (n >> 16) & 255;
+    if (o < length) out[o++] = (n >> 8) & 255;
+    if (o < length) out[o++] = n & 255;
+  }
+  return out;
+}
+function callHandler(value, from) {
+  ReflectApply(messageHandler, undefined, [value, from]);
+}
+const ken = {
+  get address() { return selfAddress; },
+  send(address, value) {
+    if (typeof address !== 'string' || address === '') throw invalidArgType('address', 'of type string', address);
+    if (typeof host.serialize !== 'function') {
+      throw new TypeErrorCtor('this store was created by a kenshell without messaging; ken.send is not available in it');
+    }
+    const bytes = new Uint8Array(host.serialize(value)); // DataCloneError for what cannot be cloned
+    let stream = call(MapGet, outStreams, address);
+    if (stream === undefined) {
+      stream = { next: 1, acked: 0, messages: new MapCtor() };
+      call(MapSet, outStreams, address, stream);
+    }
+    call(MapSet, stream.messages, stream.next++, bytes);
+    messagesSent++;
+  },
+  get onmessage() { return messageHandler; },
+  set onmessage(handler) {
+    if (handler !== null && handler !== undefined && typeof handler !== 'function') {
+      throw invalidArgType('onmessage', 'a function or null', handler);
+    }
+    messageHandler = handler ?? null;
+  },
+  // Messages not yet acknowledged, per peer.
+  pending() {
+    const result = {};
+    for (const [peer, stream] of outStreams) if (stream.messages.size > 0) result[peer] = stream.messages.size;
+    return result;
+  },
+  stats() {
+    let unacknowledged = 0;
+    for (const stream of call(Map.prototype.values, outStreams)) unacknowledged += stream.messages.size;
+    return { sent: messagesSent, delivered: messagesDelivered, unacknowledged, waitingForHandler: inbox.length };
+  },
+};
+ObjectDefineProperty(ken, Symbol.toStringTag, { value: 'ken' });
+hidden(globalThis, 'ken', ken);
+
 // ---------------------------------------------------------- _ and _error
 // As in Node's REPL: _ is the last result and _error the last uncaught
 // error, until the user assigns to them.
@@ -582,6 +667,61 @@ return {
   pendingTimers() { return timerTable.size; },
   // Query: how many top-level awaits are still pending.
   pendingAwaits() { return pendingAwaits; },
+  // Called once per process before anything runs: the shell's identity
+  // (constant for a store, whose files are named after it).
+  setIdentity(address) { selfAddress = address; return ''; },
+  // Query: the outbound streams, as JSON [{ to, next, acked }].
+  outboxState() {
+    const list = [];
+    for (const [to, stream] of outStreams) list[list.length] = { to, next: stream.next, acked: stream.acked };
+    return JSON.stringify(list);
+  },
+  // Query: one queued message ("to\nseq") in base64, or '' if gone.
+  outboxMessage(key) {
+    const cut = key.indexOf('\n');
+    const stream = call(MapGet, outStreams, key.slice(0, cut));
+    const bytes = stream === undefined ? undefined : call(MapGet, stream.messages, +key.slice(cut + 1));
+    return bytes === undefined ? '' : toBase64(bytes);
+  },
+  // Query: the receiver windows' states, as JSON [{ key, state }].
+  inWindowStates() {
+    const list = [];
+    for (const [key, state] of inWindows) list[list.length] = { key, state };
+    return JSON.stringify(list);
+  },
+  // Query: messages waiting for a handler that is now set.
+  inboxReady() { return messageHandler === null ? 0 : inbox.length; },
+  // Turn: delivers one message. The receiver window's new state is saved in
+  // the same turn, so the delivery and "delivered up to n" commit together.
+  deliver(json) {
+    const m = JSON.parse(json);
+    call(MapSet, inWindows, m.key, m.state);
+    messagesDelivered++;
+    const bytes = fromBase64(m.data);
+    if (messageHandler === null) {
+      inbox[inbox.length] = [m.from, bytes];
+      return 0;
+    }
+    callHandler(host.deserialize(bytes), m.from);
+    return 1;
+  },
+  // Turn: hands the oldest waiting message to the handler.
+  deliverWaiting() {
+    if (messageHandler === null || inbox.length === 0) return 0;
+    const [from, bytes] = inbox.shift();
+    callHandler(host.deserialize(bytes), from);
+    return 1;
+  },
+  // Turn: the peer acknowledged everything up to a sequence number ("to\nn").
+  acked(text) {
+    const cut = text.indexOf('\n');
+    const stream = call(MapGet, outStreams, text.slice(0, cut));
+    const upTo = +text.slice(cut + 1);
+    if (stream === undefined) return 0;
+    for (let seq = stream.acked + 1; seq <= upTo; seq++) call(MapDelete, stream.messages, seq);
+    if (upTo > stream.acked) stream.acked = upTo;
+    return 1;
+  },
   // Turn: cancels the earliest due timer without running it (its callback
   // was interrupted or ran out of memory: running it again would do the
   // same). 1 if one was cancelled.

@@ -19,6 +19,7 @@ public sealed partial class ReplSession : IDisposable
     private readonly TurnRunner _runner;
     private readonly InputLines _input;
     private readonly bool _waitForTimers;
+    private readonly MessageDriver? _messages;
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
     private readonly bool _interactive;
@@ -26,9 +27,11 @@ public sealed partial class ReplSession : IDisposable
     private readonly PosixSignalRegistration _sigint;
     private int _idleInterrupts;
 
-    public ReplSession(TurnRunner runner, TextReader input, TextWriter stdout, TextWriter stderr, bool interactive, bool waitForTimers = false)
+    public ReplSession(TurnRunner runner, TextReader input, TextWriter stdout, TextWriter stderr, bool interactive,
+        bool waitForTimers = false, MessageDriver? messages = null)
     {
         _runner = runner;
+        _messages = messages;
         _input = new InputLines(input);
         _waitForTimers = waitForTimers;
         _stdout = stdout;
@@ -84,6 +87,7 @@ public sealed partial class ReplSession : IDisposable
         while (true)
         {
             FireDueTimers(ref promptShown);
+            PollMessages(ref promptShown);
 
             // A top-level await still pending holds the prompt, as in
             // Node's REPL: only timers run until it settles.
@@ -117,7 +121,15 @@ public sealed partial class ReplSession : IDisposable
                 promptShown = true;
             }
             DateTimeOffset? next = _runner.NextTimerDue;
-            if (!_input.TryRead(next is { } d ? UntilDue(d) : null, out string? line)) continue; // a timer is due
+            TimeSpan? wait = next is { } d ? UntilDue(d) : null;
+            if (_messages is not null)
+            {
+                // Datagrams arrive on another thread; look at them often.
+                TimeSpan network = _messages.NextWakeup < MessagePoll ? _messages.NextWakeup : MessagePoll;
+                if (network < TimeSpan.FromMilliseconds(1)) network = TimeSpan.FromMilliseconds(1);
+                wait = wait is { } w && w < network ? w : network;
+            }
+            if (!_input.TryRead(wait, out string? line)) continue; // a timer or the network has work
             promptShown = false;
             if (line is null)
             {
@@ -207,6 +219,21 @@ public sealed partial class ReplSession : IDisposable
         // Never busy-wait; never oversleep by much (the clock can jump).
         return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1)
              : wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+    }
+
+    private static readonly TimeSpan MessagePoll = TimeSpan.FromMilliseconds(5);
+
+    private void PollMessages(ref bool promptShown)
+    {
+        if (_messages is null) return;
+        ulong before = _runner.Turn;
+        _messages.Poll();
+        if (_runner.Turn != before && _interactive && promptShown)
+        {
+            _stdout.Write("\r\x1b[K");
+            _stdout.Flush();
+            promptShown = false;
+        }
     }
 
     private void FireDueTimers(ref bool promptShown)

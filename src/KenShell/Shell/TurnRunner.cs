@@ -30,6 +30,9 @@ public sealed class TurnRunner : IDisposable
         ConfigureShell();
     }
 
+    /// <summary>Raised after every committed turn (the messaging driver transmits what it queued).</summary>
+    public event Action? TurnCommitted;
+
     /// <summary>Turns committed so far in this store.</summary>
     public ulong Turn => _store.Turn;
 
@@ -170,6 +173,42 @@ public sealed class TurnRunner : IDisposable
         return Commit(turn, "fireTimer", result, clock.Elapsed, TurnRecordKinds.HookTurn);
     }
 
+    /// <summary>
+    /// Runs the runtime hook <paramref name="hook"/> as a turn of its own
+    /// with a string argument (delivering a message, recording an ack):
+    /// logged (hook name and argument), durable, output-committed.
+    /// <paramref name="value"/> is what the hook returned.
+    /// </summary>
+    public TurnOutcome RunHook(string hook, string argument, out double value)
+    {
+        ulong turn = _store.Turn + 1;
+        var clock = Stopwatch.StartNew();
+        TurnResult result;
+        _turnRunning = true;
+        try
+        {
+            (result, value) = _shell.HookTurn(hook, argument);
+        }
+        finally
+        {
+            _turnRunning = false;
+        }
+        if (result.NeedsRollback)
+        {
+            Rollback();
+            _stderr.WriteLine($"kenshell: {hook} was {(result.Status == TurnStatus.Terminated ? "interrupted" : "stopped: " + result.Error)}; its turn was rolled back.");
+            _stderr.Flush();
+            return TurnOutcome.RolledBack;
+        }
+        return Commit(turn, hook + "\n" + argument, result, clock.Elapsed, TurnRecordKinds.HookTurn);
+    }
+
+    /// <summary>A read-only question to the runtime with a string answer.</summary>
+    public string QueryText(string name, string argument = "") => _shell.QueryText(name, argument);
+
+    /// <summary>A read-only numeric question to the runtime (NaN if it cannot answer).</summary>
+    public double Query(string name) => _shell.Query(name);
+
     private TurnOutcome Commit(ulong turn, string source, TurnResult result, TimeSpan runTime, byte kind)
     {
         var record = new TurnRecord(turn, source, _shell.LastTape, TurnDigest.Compute(result.Output), (byte)((byte)result.Status | kind));
@@ -189,6 +228,7 @@ public sealed class TurnRunner : IDisposable
         // Output commit (G3): only now, with the turn durable, does anything leave.
         Release(result.Output);
         _store.AfterTurn(_shell);
+        TurnCommitted?.Invoke();
         return TurnOutcome.Committed;
     }
 

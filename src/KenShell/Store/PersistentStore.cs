@@ -48,6 +48,12 @@ public sealed class PersistentStore : IDisposable
 
     public CheckpointStore Checkpoints => _checkpoints;
 
+    /// <summary>
+    /// Runs on every heap as soon as it exists (fresh, restored or rebuilt),
+    /// before any turn is replayed: per-process setup such as the shell's identity.
+    /// </summary>
+    public Action<JsShell>? PrepareShell { get; init; }
+
     /// <summary>The last committed turn.</summary>
     public ulong Turn { get; private set; }
 
@@ -93,6 +99,7 @@ public sealed class PersistentStore : IDisposable
             JsShell fresh = JsShell.CreateFresh(prelude, null, out byte[] genesisTape);
             try
             {
+                PrepareShell?.Invoke(fresh);
                 _checkpoints.CreateGenesis(fresh);
                 new GenesisFile(_checkpoints.StoreId, genesisTape).Write(_layout);
                 _writer = new TurnLogWriter(_layout, _checkpoints.StoreId);
@@ -110,6 +117,7 @@ public sealed class PersistentStore : IDisposable
         JsShell shell = loaded.Shell;
         try
         {
+            PrepareShell?.Invoke(shell);
             var reader = new TurnLogReader(_layout, _checkpoints.StoreId);
             TurnLogReadResult log = reader.Read();
             if (log.HasTornTail)
@@ -177,6 +185,7 @@ public sealed class PersistentStore : IDisposable
         JsShell shell = JsShell.CreateFresh(prelude, genesis.Tape, out _);
         try
         {
+            PrepareShell?.Invoke(shell);
             int replayed = Replay(shell, log.Records, 0, ulong.MaxValue, out ulong turn);
             Turn = turn;
             _checkpoints.Commit(shell, turn);
@@ -245,9 +254,11 @@ public sealed class PersistentStore : IDisposable
         foreach (TurnRecord record in pending)
         {
             shell.ReplayTape(record.Tape);
-            TurnResult result = (record.Status & TurnRecordKinds.HookTurn) != 0
-                ? shell.HookTurn(record.Source).Result
-                : shell.Eval(record.Source, $"REPL{record.Turn}");
+            TurnResult result = (record.Status & TurnRecordKinds.HookTurn) == 0
+                ? shell.Eval(record.Source, $"REPL{record.Turn}")
+                : record.Source.IndexOf('\n') is var cut and >= 0
+                    ? shell.HookTurn(record.Source[..cut], record.Source[(cut + 1)..]).Result
+                    : shell.HookTurn(record.Source).Result;
             string? divergence = shell.TapeDivergence;
             if (result.NeedsRollback) divergence ??= $"it did not complete ({result.Status}{(result.Error is null ? "" : ": " + result.Error)})";
             if (divergence is null && TurnDigest.Compute(result.Output) != record.OutputDigest)
@@ -361,6 +372,7 @@ public sealed class PersistentStore : IDisposable
                 ?? throw new CheckpointFailedException("no intact checkpoint to roll back to");
             try
             {
+                PrepareShell?.Invoke(loaded.Shell);
                 TurnLogReadResult log = new TurnLogReader(_layout, _checkpoints.StoreId).Read();
                 Replay(loaded.Shell, log.Records, loaded.Turn, Turn, out ulong reached);
                 if (reached != Turn)

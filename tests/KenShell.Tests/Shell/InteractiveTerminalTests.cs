@@ -14,7 +14,7 @@ public sealed class InteractiveTerminalTests : IDisposable
     [Fact]
     public void CtrlCInterruptsTheRunningTurnRollsItBackAndReturnsToThePrompt()
     {
-        using var term = new TmuxSession(_dir.Path, $"exec {KenshellPaths.Executable} {StoreDirectory.Address}");
+        using var term = new TmuxSession(_dir.Path, $"exec env KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}");
         term.WaitFor(s => s.Contains("Welcome to kenshell") && Lines(s)[^1] == ">", "the banner and prompt");
         term.SendLine("x = 5");
         term.WaitFor(s => Lines(s)[^2] == "5", "the result 5");
@@ -40,7 +40,7 @@ public sealed class InteractiveTerminalTests : IDisposable
     [Fact]
     public void ATopLevelAwaitHoldsThePromptUntilItSettlesOrCtrlC()
     {
-        using var term = new TmuxSession(_dir.Path, $"exec {KenshellPaths.Executable} {StoreDirectory.Address}");
+        using var term = new TmuxSession(_dir.Path, $"exec env KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}");
         term.WaitFor(s => Lines(s).Length > 0 && Lines(s)[^1] == ">", "the prompt");
         term.SendLine("await new Promise(r => setTimeout(() => r('settled'), 800))");
         term.WaitFor(s => Lines(s)[^2] == "'settled'" && Lines(s)[^1] == ">", "the awaited value, then a prompt");
@@ -58,7 +58,7 @@ public sealed class InteractiveTerminalTests : IDisposable
     public void TheBannerSaysWhetherStateWasRestored()
     {
         Kenshell.Run(_dir.Path, "x = 1\n");
-        using var term = new TmuxSession(_dir.Path, $"exec {KenshellPaths.Executable} {StoreDirectory.Address}");
+        using var term = new TmuxSession(_dir.Path, $"exec env KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}");
         string screen = term.WaitFor(s => s.Contains("Welcome to kenshell") && Lines(s)[^1] == ">", "the banner");
         Assert.Contains("restored turn 1", screen);
         term.SendLine(".exit");

@@ -46,6 +46,9 @@ public sealed class Kenshell : IDisposable
         };
         info.ArgumentList.Add(address);
         foreach (string a in extraArgs) info.ArgumentList.Add(a);
+        // Most tests start many shells on one address at once: no network
+        // for them unless a test asks for it (messaging tests pass "0").
+        info.Environment["KENSHELL_NO_NETWORK"] = "1";
         if (environment is not null)
             foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start kenshell");
