@@ -122,6 +122,83 @@ public sealed class ShellMessagingTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ThreeShellsSendToEachOtherExactlyOnce()
+    {
+        using var c = new StoreDirectory();
+        string[] addresses = [FreeAddress(), FreeAddress(), FreeAddress()];
+        StoreDirectory[] dirs = [_a, _b, c];
+        var shells = addresses.Select((addr, i) => Start(dirs[i], addr, "loss=0.1,dup=0.1,reorder=0.1,seed=" + (i + 5))).ToArray();
+        try
+        {
+            foreach (var shell in shells) shell.Eval("var got = {}; ken.onmessage = (v, from) => { (got[from] ??= []).push(v) }; 0");
+            for (int i = 0; i < 3; i++)
+            {
+                string others = string.Join(", ", addresses.Where((_, j) => j != i).Select(x => $"'{x}'"));
+                shells[i].Eval($"for (const to of [{others}]) for (let n = 1; n <= 40; n++) ken.send(to, n); 0");
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                foreach (string from in addresses.Where((_, j) => j != i))
+                    WaitFor(shells[i], $"(got['{from}'] || []).join()", "'" + string.Join(",", Enumerable.Range(1, 40)) + "'");
+            }
+        }
+        finally
+        {
+            foreach (var shell in shells) shell.Dispose();
+        }
+    }
+
+    [Fact]
+    public void AReceiverWhoseStoreWasResetIsRecognisedAndGetsTheNewMessages()
+    {
+        string a = FreeAddress(), b = FreeAddress();
+        using var sender = Start(_a, a);
+        using (var receiver = Start(_b, b))
+        {
+            receiver.Eval("var got = []; ken.onmessage = v => got.push(v); 0");
+            sender.Eval($"ken.send('{b}', 'before reset')");
+            WaitFor(receiver, "got.join()", "'before reset'");
+            receiver.Kill9();
+        }
+        foreach (string f in Directory.GetFiles(_b.Path, "ken_*")) File.Delete(f); // rm ken_*
+        using (var receiver = Start(_b, b))
+        {
+            receiver.Eval("var got = []; ken.onmessage = v => got.push(v); 0");
+            sender.Eval($"ken.send('{b}', 'after reset 1'); ken.send('{b}', 'after reset 2')");
+            WaitFor(receiver, "got.join()", "'after reset 1,after reset 2'");
+        }
+    }
+
+    [Fact]
+    public void ALargeMessageIsFragmentedAndArrivesWhole()
+    {
+        string a = FreeAddress(), b = FreeAddress();
+        using var receiver = Start(_b, b);
+        using var sender = Start(_a, a);
+        receiver.Eval("var sum = -1; ken.onmessage = v => { let s = 0; for (let i = 0; i < v.length; i += 4096) s += v[i]; sum = s + ':' + v.length }; 0");
+        sender.Eval($"var big = new Uint8Array(16 * 1024 * 1024); for (let i = 0; i < big.length; i += 4096) big[i] = 1; ken.send('{b}', big)");
+        WaitFor(receiver, "sum", "'4096:16777216'", TimeSpan.FromSeconds(120));
+    }
+
+    [Fact]
+    public void IPv6AddressesWork()
+    {
+        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            return; // no IPv6 on this machine: nothing to test
+        }
+        string port1, port2;
+        using (var probe = new UdpClient(new IPEndPoint(IPAddress.IPv6Loopback, 0))) port1 = ((IPEndPoint)probe.Client.LocalEndPoint!).Port.ToString();
+        using (var probe = new UdpClient(new IPEndPoint(IPAddress.IPv6Loopback, 0))) port2 = ((IPEndPoint)probe.Client.LocalEndPoint!).Port.ToString();
+        string a = $"[::1]:{port1}", b = $"[::1]:{port2}";
+        using var receiver = Start(_b, b);
+        using var sender = Start(_a, a);
+        receiver.Eval("var got = []; ken.onmessage = (v, from) => got.push(v + ' from ' + from); 0");
+        sender.Eval($"ken.send('{b}', 'hello')");
+        WaitFor(receiver, "got.join()", $"'hello from {a}'");
+    }
+
     public void Dispose()
     {
         _a.Dispose();
