@@ -324,6 +324,9 @@ public sealed partial class ReplSession : IDisposable
                 return true;
             case "info":
                 _stdout.WriteLine(_runner.Describe());
+                _stdout.WriteLine(_messages is null
+                    ? "network:          off"
+                    : $"network:          {_messages.Counters}");
                 _stdout.Flush();
                 return true;
             case "checkpoint":
