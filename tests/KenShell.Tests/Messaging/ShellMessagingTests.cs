@@ -123,6 +123,40 @@ public sealed class ShellMessagingTests : IDisposable
     }
 
     [Fact]
+    public void AThousandMessagesSurviveRandomKillsOfBothSidesUnderLoss()
+    {
+        const string Faults = "loss=0.1,dup=0.1,reorder=0.2,seed=23";
+        string a = FreeAddress(), b = FreeAddress();
+        var random = new Random(4242);
+        Kenshell receiver = Start(_b, b, Faults);
+        Kenshell sender = Start(_a, a, Faults);
+        int kills = 0;
+        try
+        {
+            receiver.Eval("var got = []; ken.onmessage = v => { got.push(v) }; 0");
+            for (int batch = 0; batch < 10; batch++)
+            {
+                sender.Eval($"for (let i = {batch * 100 + 1}; i <= {batch * 100 + 100}; i++) ken.send('{b}', i); 0");
+                Thread.Sleep(random.Next(0, 400));
+                bool killReceiver = random.Next(2) == 0;
+                Kenshell victim = killReceiver ? receiver : sender;
+                victim.Kill9();
+                victim.Dispose();
+                kills++;
+                if (killReceiver) receiver = Start(_b, b, Faults); else sender = Start(_a, a, Faults);
+            }
+            WaitFor(receiver, "got.length", "1000", TimeSpan.FromSeconds(150));
+            Assert.Equal("true", receiver.Eval("got.every((v, i) => v === i + 1)"));
+            Assert.Equal(10, kills);
+        }
+        finally
+        {
+            receiver.Dispose();
+            sender.Dispose();
+        }
+    }
+
+    [Fact]
     public void ThreeShellsSendToEachOtherExactlyOnce()
     {
         using var c = new StoreDirectory();
