@@ -48,14 +48,25 @@ public static class BenchCommand
             "Recovery at the largest size: turns logged without a checkpoint before the second timed start");
         var skipPause = new Option<bool>("--skip-pause") { Description = "Leave out the checkpoint pause measurement" };
         var skipRecovery = new Option<bool>("--skip-recovery") { Description = "Leave out the recovery measurement" };
+        var messageRoundTrips = PositiveCount("--message-round-trips", BenchOptions.DefaultMessageRoundTrips,
+            "Messaging: timed round trips between two kenshell processes (and of plain UDP)");
+        var messages = PositiveCount("--messages", BenchOptions.DefaultMessages,
+            "Messaging: messages sent in one turn for the throughput (and plain UDP datagrams)");
+        var skipMessaging = new Option<bool>("--skip-messaging") { Description = "Leave out the messaging measurement" };
+        var messagingOnly = new Option<bool>("--messaging-only")
+        {
+            Description = "Run only the messaging measurement (two kenshell processes on loopback, plain UDP, the disk floor)",
+        };
 
         var root = new RootCommand(
             "Measures kenshell's durable trivial-turn round trip at several heap sizes, next to the disk's floor " +
             "(100-byte append + fdatasync) and a Node REPL round trip (issue 3's figures); then, at the largest size, " +
-            "the pause a background checkpoint causes and the time a restart takes to recover.")
+            "the pause a background checkpoint causes and the time a restart takes to recover; last, messages between two " +
+            "kenshell processes on loopback next to plain UDP.")
         {
             sizes, turns, floorSamples, nodeSamples, kenshell, dir, turnTimeout,
             pauseTurns, pauseGap, replayTurns, skipPause, skipRecovery,
+            messageRoundTrips, messages, skipMessaging, messagingOnly,
         };
         root.SetAction(result =>
         {
@@ -91,10 +102,20 @@ public static class BenchCommand
                 PauseGapMs: result.GetValue(pauseGap),
                 ReplayTurns: result.GetValue(replayTurns),
                 SkipPause: result.GetValue(skipPause),
-                SkipRecovery: result.GetValue(skipRecovery));
+                SkipRecovery: result.GetValue(skipRecovery),
+                MessageRoundTrips: result.GetValue(messageRoundTrips),
+                Messages: result.GetValue(messages),
+                SkipMessaging: result.GetValue(skipMessaging),
+                MessagingOnly: result.GetValue(messagingOnly));
+            if (options.MessagingOnly && options.SkipMessaging)
+            {
+                Console.Error.WriteLine("bench: --messaging-only and --skip-messaging leave nothing to run");
+                return ExitUsage;
+            }
             try
             {
-                new RoundTripBenchmark(options, Console.Out, Console.Error).Run();
+                if (options.MessagingOnly) new MessagingBenchmark(options, Console.Out, Console.Error).Run();
+                else new RoundTripBenchmark(options, Console.Out, Console.Error).Run();
                 return ExitOk;
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException

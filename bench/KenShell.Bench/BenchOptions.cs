@@ -13,6 +13,10 @@ namespace KenShell.Bench;
 /// <param name="ReplayTurns">turns logged without a checkpoint before the second recovery</param>
 /// <param name="SkipPause">leave the checkpoint-pause measurement out</param>
 /// <param name="SkipRecovery">leave the recovery measurement out</param>
+/// <param name="MessageRoundTrips">timed kenshell message round trips (and plain UDP round trips)</param>
+/// <param name="Messages">messages sent in one turn for the messaging throughput (and plain UDP datagrams)</param>
+/// <param name="SkipMessaging">leave the messaging measurement out</param>
+/// <param name="MessagingOnly">run the messaging measurement (and the disk floor) only</param>
 public sealed record BenchOptions(
     IReadOnlyList<int> SizesMb,
     IReadOnlyList<int> TurnsPerSize,
@@ -25,7 +29,11 @@ public sealed record BenchOptions(
     int PauseGapMs = BenchOptions.DefaultPauseGapMs,
     int ReplayTurns = BenchOptions.DefaultReplayTurns,
     bool SkipPause = false,
-    bool SkipRecovery = false)
+    bool SkipRecovery = false,
+    int MessageRoundTrips = BenchOptions.DefaultMessageRoundTrips,
+    int Messages = BenchOptions.DefaultMessages,
+    bool SkipMessaging = false,
+    bool MessagingOnly = false)
 {
     /// <summary>
     /// The checkpoint-pause and recovery measurements run at the largest
@@ -48,6 +56,10 @@ public sealed record BenchOptions(
     public const int DefaultPauseGapMs = 2000;
 
     public const int DefaultReplayTurns = 10_000;
+
+    public const int DefaultMessageRoundTrips = 100;
+
+    public const int DefaultMessages = 2000;
 
     /// <summary>The heap sizes issue 3 asks for.</summary>
     public static readonly int[] DefaultSizesMb = [1, 64, 256];

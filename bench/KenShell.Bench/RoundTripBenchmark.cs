@@ -4,7 +4,7 @@ namespace KenShell.Bench;
 /// One run of the benchmark: the disk floor, the Node REPL baseline, then
 /// kenshell at every heap size, each printed as soon as it is measured;
 /// then, at the largest size, what a background checkpoint costs the user
-/// and how long a restart takes to recover.
+/// and how long a restart takes to recover; last, messages between two shells.
 /// </summary>
 public sealed class RoundTripBenchmark(BenchOptions options, TextWriter report, TextWriter progress)
 {
@@ -97,6 +97,7 @@ public sealed class RoundTripBenchmark(BenchOptions options, TextWriter report, 
         // measurements below can be skipped or stopped without losing it.
         if (!options.SkipPause) ReportPause(work, node, target);
         if (!options.SkipRecovery) ReportRecovery(work);
+        if (!options.SkipMessaging) new MessagingBenchmark(options, report, progress).Run(work, floor);
     }
 
     private void ReportPause(string work, LatencySummary? node, double? target)
