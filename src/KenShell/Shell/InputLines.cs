@@ -10,6 +10,8 @@ namespace KenShell.Shell;
 public sealed class InputLines : IDisposable
 {
     private readonly BlockingCollection<string?> _lines = new(boundedCapacity: 1024);
+    // Posted by Wake(): not a line, a reason to stop waiting (a datagram arrived).
+    private static readonly string WakeMarker = new('\0', 1);
     private readonly SemaphoreSlim _wanted = new(0);
     private bool _ended;
 
@@ -59,9 +61,26 @@ public sealed class InputLines : IDisposable
             ? _lines.TryTake(out line, t < TimeSpan.Zero ? TimeSpan.Zero : t)
             : _lines.TryTake(out line, Timeout.Infinite);
         if (!got) return false;
+        if (ReferenceEquals(line, WakeMarker))
+        {
+            line = null;
+            return false; // woken, not a line: the line asked for is still on its way
+        }
         _requested = false;
         if (line is null) _ended = true;
         return true;
+    }
+
+    /// <summary>Makes a waiting <see cref="TryRead"/> return early (thread-safe).</summary>
+    public void Wake()
+    {
+        try
+        {
+            _lines.TryAdd(WakeMarker);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     public void Dispose()

@@ -80,6 +80,34 @@ public sealed class MessageDriver : IDisposable
         return new MessageDriver(peer.ToString(), Incarnation.FromBytes(storeId), runner, stderr, udp, network);
     }
 
+    private readonly SemaphoreSlim _polled = new(0, 1);
+    private CancellationTokenSource? _watch;
+
+    /// <summary>
+    /// Calls <paramref name="wake"/> (from another thread) whenever datagrams
+    /// are waiting, so that the shell's loop runs <see cref="Poll"/> at once
+    /// instead of at its next timeout. One wake per poll, never a busy loop.
+    /// </summary>
+    public void WatchIncoming(Action wake)
+    {
+        _watch = new CancellationTokenSource();
+        CancellationToken token = _watch.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (await _udp.Incoming.WaitToReadAsync(token))
+                {
+                    wake();
+                    await _polled.WaitAsync(token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
     /// <summary>Datagrams dropped, sent, received (for .info).</summary>
     public string Counters => _udp.Counters.ToString() ?? "";
 
@@ -150,6 +178,13 @@ public sealed class MessageDriver : IDisposable
         while (_udp.Incoming.TryRead(out ReceivedDatagram received))
         {
             Handle(received.Datagram, received.Source);
+        }
+        try
+        {
+            if (_polled.CurrentCount == 0) _polled.Release();
+        }
+        catch (SemaphoreFullException)
+        {
         }
         // Messages that arrived while no handler was set, now that one is.
         while (_runner.Query("inboxReady") is > 0)
@@ -299,6 +334,7 @@ public sealed class MessageDriver : IDisposable
 
     public void Dispose()
     {
+        _watch?.Cancel();
         (_network as IDisposable)?.Dispose();
         _udp.Dispose();
     }

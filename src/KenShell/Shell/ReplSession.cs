@@ -33,6 +33,7 @@ public sealed partial class ReplSession : IDisposable
         _runner = runner;
         _messages = messages;
         _input = new InputLines(input);
+        _messages?.WatchIncoming(_input.Wake);
         _waitForTimers = waitForTimers;
         _stdout = stdout;
         _stderr = stderr;
@@ -221,7 +222,9 @@ public sealed partial class ReplSession : IDisposable
              : wait > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
     }
 
-    private static readonly TimeSpan MessagePoll = TimeSpan.FromMilliseconds(5);
+    // Datagrams wake the loop at once (MessageDriver.WatchIncoming); this is
+    // only a safety net.
+    private static readonly TimeSpan MessagePoll = TimeSpan.FromMilliseconds(100);
 
     private void PollMessages(ref bool promptShown)
     {
