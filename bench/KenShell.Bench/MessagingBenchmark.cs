@@ -50,7 +50,7 @@ public sealed class MessagingBenchmark(BenchOptions options, TextWriter report, 
         report.WriteLine($"kenshell msgs: one turn `{string.Format(KenshellMessaging.BurstTemplate, "B", ken.Messages)}` written to A; last in: until B's");
         report.WriteLine("line printed by its last delivery; throughput = msgs / last in; all acked: until A's ken.stats().unacknowledged was 0 (polled).");
         report.WriteLine($"Every message was delivered exactly once and in order (B's handler counts and checks each value).");
-        report.WriteLine($"plain UDP: two sockets in this process, the echo side on its own thread; {UdpEcho.DatagramBytes} B datagrams echoed whole for rt;");
+        report.WriteLine($"plain UDP: this process and an echo server in a second process; {UdpEcho.DatagramBytes} B datagrams echoed whole for rt;");
         report.WriteLine($"for msgs, each datagram answered by a 5-byte ack, at most {udp.Window} unacknowledged; throughput = msgs / all acked.");
         report.WriteLine("No disk and no retransmission in plain UDP.");
         report.WriteLine("p99 is the slowest sample when fewer than 100 were timed.");

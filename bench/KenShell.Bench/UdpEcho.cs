@@ -6,10 +6,10 @@ using System.Net.Sockets;
 namespace KenShell.Bench;
 
 /// <summary>
-/// Plain UDP on loopback, for scale next to kenshell's messages: two sockets
-/// in this process, the echo side on a thread of its own (so every datagram
-/// wakes another thread, as a second process would be woken). Nothing is
-/// written to disk and nothing is retransmitted.
+/// Plain UDP on loopback, for scale next to kenshell's messages: this
+/// process and an echo server in a second process (this program started
+/// with <c>udp-echo-server</c>), as between two shells. Nothing is written
+/// to disk and nothing is retransmitted.
 /// </summary>
 public static class UdpEcho
 {
@@ -28,17 +28,29 @@ public static class UdpEcho
     // First byte of a datagram: what the echo thread does with it.
     private const byte Echo = 1, Ack = 2, Stop = 3;
 
-    public static UdpEchoResult Measure(int roundTrips, int messages, TimeSpan timeout)
+    /// <summary>The echo server's side, run as its own process: prints its port, serves until told to stop.</summary>
+    public static int ServeStandalone()
     {
         using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Console.Out.WriteLine(((IPEndPoint)server.LocalEndPoint!).Port);
+        Console.Out.Flush();
+        Serve(server);
+        return 0;
+    }
+
+    public static UdpEchoResult Measure(int roundTrips, int messages, TimeSpan timeout)
+    {
+        // The echo side is a second process: this program again, in server mode.
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") info.ArgumentList.Add(typeof(UdpEcho).Assembly.Location);
+        info.ArgumentList.Add("udp-echo-server");
+        using Process echo = Process.Start(info) ?? throw new InvalidOperationException("could not start the UDP echo process");
+        int port = int.Parse(echo.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the UDP echo process printed no port"));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        client.Connect(server.LocalEndPoint!);
+        client.Connect(new IPEndPoint(IPAddress.Loopback, port));
         client.ReceiveTimeout = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds);
-
-        var echo = new Thread(() => Serve(server)) { IsBackground = true, Name = "udp echo" };
-        echo.Start();
         try
         {
             byte[] datagram = new byte[DatagramBytes], answer = new byte[2048];
@@ -78,7 +90,7 @@ public static class UdpEcho
         finally
         {
             client.Send([Stop]);
-            echo.Join(timeout);
+            if (!echo.WaitForExit(timeout)) echo.Kill();
         }
     }
 
