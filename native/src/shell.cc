@@ -156,12 +156,26 @@ Local<Object> Shell::Hooks(Local<Context> context) {
     return hooks.As<Object>();
 }
 
-bool Shell::CallHook(Local<Context> context, const char* name, int argc, Local<Value>* argv) {
+MaybeLocal<Value> Shell::CallHook(Local<Context> context, const char* name, int argc,
+                                  Local<Value>* argv) {
     Local<Object> hooks = Hooks(context);
-    if (hooks.IsEmpty()) return false;
     Local<Value> fn;
-    if (!hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) || !fn->IsFunction()) return false;
-    return !fn.As<v8::Function>()->Call(context, hooks, argc, argv).IsEmpty();
+    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) ||
+        !fn->IsFunction()) {
+        return MaybeLocal<Value>();  // no such hook: empty, with no exception pending
+    }
+    return fn.As<v8::Function>()->Call(context, hooks, argc, argv);
+}
+
+void Shell::StartTurn() {
+    output_.clear();
+    last_error_.clear();
+    out_of_memory_ = false;
+}
+
+void Shell::MarkRunning() {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    running_ = true;
 }
 
 bool Shell::InstallPrelude(const char* source, size_t len, std::string* error) {
@@ -216,9 +230,7 @@ bool Shell::InstallPrelude(const char* source, size_t len, std::string* error) {
 }
 
 kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
-    output_.clear();
-    last_error_.clear();
-    out_of_memory_ = false;
+    StartTurn();
 
     HandleScope handle_scope(isolate_);
     Local<Context> context = context_.Get(isolate_);
@@ -241,10 +253,7 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
         return KENV8_FAILED;
     }
 
-    {
-        std::lock_guard<std::mutex> lock(running_mutex_);
-        running_ = true;
-    }
+    MarkRunning();
     kenv8_status status = KENV8_OK;
     MaybeLocal<Value> maybe_result = v8::debug::EvaluateGlobal(
         isolate_, code, v8::debug::EvaluateGlobalMode::kDefault, /*repl_mode=*/true);
@@ -301,17 +310,11 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
         // then let the prelude print the outcome.
         isolate_->PerformMicrotaskCheckpoint();
         if (!isolate_->IsExecutionTerminating()) {
-            Local<Object> hooks = Hooks(context);
-            Local<Value> fn;
             Local<Value> outcome;
             Local<Value> argv[] = {result};
-            if (!hooks.IsEmpty() &&
-                hooks->Get(context, Str(isolate_, "finishTurn")).ToLocal(&fn) &&
-                fn->IsFunction() &&
-                fn.As<v8::Function>()->Call(context, hooks, 1, argv).ToLocal(&outcome)) {
-                if (outcome->IsInt32() && outcome.As<v8::Int32>()->Value() == 1) {
-                    status = KENV8_THREW;
-                }
+            if (CallHook(context, "finishTurn", 1, argv).ToLocal(&outcome) && outcome->IsInt32() &&
+                outcome.As<v8::Int32>()->Value() == 1) {
+                status = KENV8_THREW;
             }
             isolate_->PerformMicrotaskCheckpoint();
         }
@@ -422,14 +425,10 @@ const std::string& Shell::QueryText(const char* name, const char* arg, size_t le
     Local<Context> context = context_.Get(isolate_);
     Context::Scope context_scope(context);
     TryCatch try_catch(isolate_);
-    Local<Object> hooks = Hooks(context);
-    Local<Value> fn;
     Local<Value> value;
     TextArg text{arg, len};
     Local<Value> argv[] = {StringArg(isolate_, &text)};
-    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) ||
-        !fn->IsFunction() || !fn.As<v8::Function>()->Call(context, hooks, 1, argv).ToLocal(&value) ||
-        !value->IsString()) {
+    if (!CallHook(context, name, 1, argv).ToLocal(&value) || !value->IsString()) {
         return query_answer_;
     }
     v8::String::Utf8Value utf8(isolate_, value);
@@ -439,9 +438,7 @@ const std::string& Shell::QueryText(const char* name, const char* arg, size_t le
 
 kenv8_status Shell::RunHookTurn(const char* name, Local<Value> (*make_arg)(Isolate*, const void*),
                                 const void* raw_arg, double* result) {
-    output_.clear();
-    last_error_.clear();
-    out_of_memory_ = false;
+    StartTurn();
     *result = std::numeric_limits<double>::quiet_NaN();
 
     HandleScope handle_scope(isolate_);
@@ -450,20 +447,15 @@ kenv8_status Shell::RunHookTurn(const char* name, Local<Value> (*make_arg)(Isola
     TryCatch try_catch(isolate_);
     tape_.BeginTurn();
     CurrentTapeScope tape_scope(&tape_);
-    {
-        std::lock_guard<std::mutex> lock(running_mutex_);
-        running_ = true;
-    }
+    MarkRunning();
     kenv8_status status = KENV8_OK;
-    Local<Object> hooks = Hooks(context);
-    Local<Value> fn;
     Local<Value> value;
     Local<Value> argv[] = {make_arg(isolate_, raw_arg)};
-    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) || !fn->IsFunction()) {
-        last_error_ = std::string("the runtime has no hook '") + name + "'";
-        status = KENV8_FAILED;
-    } else if (!fn.As<v8::Function>()->Call(context, hooks, 1, argv).ToLocal(&value)) {
-        if (!try_catch.HasTerminated() && !isolate_->IsExecutionTerminating()) {
+    if (!CallHook(context, name, 1, argv).ToLocal(&value)) {
+        if (!try_catch.HasCaught()) {
+            last_error_ = std::string("the runtime has no hook '") + name + "'";
+            status = KENV8_FAILED;
+        } else if (!try_catch.HasTerminated() && !isolate_->IsExecutionTerminating()) {
             // A callback that throws ends its turn like an input that throws.
             Local<Value> exception = try_catch.Exception();
             try_catch.Reset();
@@ -484,12 +476,8 @@ double Shell::Query(const char* name) {
     Local<Context> context = context_.Get(isolate_);
     Context::Scope context_scope(context);
     TryCatch try_catch(isolate_);
-    Local<Object> hooks = Hooks(context);
-    Local<Value> fn;
     Local<Value> value;
-    if (hooks.IsEmpty() || !hooks->Get(context, Str(isolate_, name)).ToLocal(&fn) ||
-        !fn->IsFunction() || !fn.As<v8::Function>()->Call(context, hooks, 0, nullptr).ToLocal(&value) ||
-        !value->IsNumber()) {
+    if (!CallHook(context, name, 0, nullptr).ToLocal(&value) || !value->IsNumber()) {
         return std::numeric_limits<double>::quiet_NaN();
     }
     return value.As<v8::Number>()->Value();

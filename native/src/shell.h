@@ -60,8 +60,14 @@ private:
     Shell() = default;
     bool Init(std::string blob, std::string* error);
     v8::Local<v8::Object> Hooks(v8::Local<v8::Context> context);
-    bool CallHook(v8::Local<v8::Context> context, const char* name, int argc,
-                  v8::Local<v8::Value>* argv);
+    // Calls hooks[name]: empty when the hook is missing (no exception
+    // pending) or when it threw (exception in the caller's TryCatch).
+    v8::MaybeLocal<v8::Value> CallHook(v8::Local<v8::Context> context, const char* name, int argc,
+                                       v8::Local<v8::Value>* argv);
+    // Clears what the previous turn left (output, error, out-of-memory flag).
+    void StartTurn();
+    // From here on Interrupt() may terminate the turn; EndTurn() undoes it.
+    void MarkRunning();
     void EndTurn();
     // The tail every turn shares: termination, unhandled rejections,
     // foreground tasks, the tape.
