@@ -105,11 +105,7 @@ public sealed class JsShell : IDisposable
         {
             status = NativeMethods.ShellEval(_handle, src, (nuint)code.Length, lbl);
         }
-        byte* data;
-        nuint length = NativeMethods.ShellOutput(_handle, &data);
-        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
-        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
-        return new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error);
+        return CollectResult(status);
     }
 
     /// <summary>
@@ -119,11 +115,7 @@ public sealed class JsShell : IDisposable
     public unsafe (TurnResult Result, double Value) HookTurn(string name, double argument = 0)
     {
         int status = NativeMethods.ShellHookTurn(_handle, name, argument, out double value);
-        byte* data;
-        nuint length = NativeMethods.ShellOutput(_handle, &data);
-        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
-        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
-        return (new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error), value);
+        return (CollectResult(status), value);
     }
 
     /// <summary>A hook turn with a string argument (a delivered message, an acknowledgement).</summary>
@@ -133,11 +125,7 @@ public sealed class JsShell : IDisposable
         int status;
         double value;
         fixed (byte* t = utf8) status = NativeMethods.ShellHookTurnText(_handle, name, t, (nuint)utf8.Length, out value);
-        byte* data;
-        nuint length = NativeMethods.ShellOutput(_handle, &data);
-        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
-        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
-        return (new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error), value);
+        return (CollectResult(status), value);
     }
 
     /// <summary>A read-only question with a string argument and a string answer ("" if it cannot answer).</summary>
@@ -152,6 +140,16 @@ public sealed class JsShell : IDisposable
 
     /// <summary>Asks the runtime a read-only question (no turn, no state change). NaN if it cannot answer.</summary>
     public double Query(string name) => NativeMethods.ShellQuery(_handle, name);
+
+    /// <summary>The last turn's status, output and error, read back from the engine.</summary>
+    private unsafe TurnResult CollectResult(int status)
+    {
+        byte* data;
+        nuint length = NativeMethods.ShellOutput(_handle, &data);
+        var output = ParseOutput(new ReadOnlySpan<byte>(data, checked((int)length)));
+        string? error = Marshal.PtrToStringUTF8(NativeMethods.ShellLastError(_handle));
+        return new TurnResult((TurnStatus)status, output, string.IsNullOrEmpty(error) ? null : error);
+    }
 
     private static List<OutputRecord> ParseOutput(ReadOnlySpan<byte> data)
     {

@@ -28,7 +28,6 @@ const WeakMapCtor = WeakMap;
 const WeakMapGet = WeakMap.prototype.get;
 const WeakMapSet = WeakMap.prototype.set;
 const WeakMapHas = WeakMap.prototype.has;
-const StringRepeat = String.prototype.repeat;
 const StringSplit = String.prototype.split;
 const ArrayJoin = Array.prototype.join;
 const MathFloor = Math.floor;
@@ -514,7 +513,6 @@ let messageHandler = null;
 let messagesSent = 0;
 let messagesDelivered = 0;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const StringFromCharCode = String.fromCharCode;
 function toBase64(bytes) {
   const parts = [];
   let chunk = '';

@@ -67,18 +67,8 @@ public sealed class TurnRunner : IDisposable
     {
         ulong turn = _store.Turn + 1;
         string label = $"REPL{turn}";
-        TurnResult result;
-        string evaluated;
         var clock = Stopwatch.StartNew();
-        _turnRunning = true;
-        try
-        {
-            result = EvaluateInput(source, label, out evaluated);
-        }
-        finally
-        {
-            _turnRunning = false;
-        }
+        var (result, evaluated) = WhileRunning(() => EvaluateInput(source, label));
 
         if (result.Status == TurnStatus.Incomplete) return TurnOutcome.Incomplete;
         if (result.NeedsRollback)
@@ -134,7 +124,7 @@ public sealed class TurnRunner : IDisposable
     }
 
     /// <summary>Top-level awaits still pending (the REPL holds its prompt while there are).</summary>
-    public int PendingAwaits => double.IsNaN(_shell.Query("pendingAwaits")) ? 0 : (int)_shell.Query("pendingAwaits");
+    public int PendingAwaits => _shell.Query("pendingAwaits") is var n && double.IsNaN(n) ? 0 : (int)n;
 
     /// <summary>
     /// Fires the earliest due timer as a turn of its own: logged, durable,
@@ -144,17 +134,7 @@ public sealed class TurnRunner : IDisposable
     {
         ulong turn = _store.Turn + 1;
         var clock = Stopwatch.StartNew();
-        TurnResult result;
-        double fired;
-        _turnRunning = true;
-        try
-        {
-            (result, fired) = _shell.HookTurn("fireTimer");
-        }
-        finally
-        {
-            _turnRunning = false;
-        }
+        var (result, fired) = WhileRunning(() => _shell.HookTurn("fireTimer"));
         if (result.NeedsRollback)
         {
             Rollback();
@@ -183,16 +163,7 @@ public sealed class TurnRunner : IDisposable
     {
         ulong turn = _store.Turn + 1;
         var clock = Stopwatch.StartNew();
-        TurnResult result;
-        _turnRunning = true;
-        try
-        {
-            (result, value) = _shell.HookTurn(hook, argument);
-        }
-        finally
-        {
-            _turnRunning = false;
-        }
+        (TurnResult result, value) = WhileRunning(() => _shell.HookTurn(hook, argument));
         if (result.NeedsRollback)
         {
             Rollback();
@@ -232,7 +203,21 @@ public sealed class TurnRunner : IDisposable
         return TurnOutcome.Committed;
     }
 
-    private TurnResult EvaluateInput(string source, string label, out string evaluated)
+    /// <summary>Runs a turn with Ctrl-C armed: <see cref="Interrupt"/> stops it meanwhile.</summary>
+    private T WhileRunning<T>(Func<T> turn)
+    {
+        _turnRunning = true;
+        try
+        {
+            return turn();
+        }
+        finally
+        {
+            _turnRunning = false;
+        }
+    }
+
+    private (TurnResult Result, string Evaluated) EvaluateInput(string source, string label)
     {
         // As Node's REPL: input that looks like an object literal ({ a: 1 })
         // is tried as an expression first, not as a block with a label. The
@@ -240,12 +225,11 @@ public sealed class TurnRunner : IDisposable
         string trimmed = source.Trim();
         if (trimmed.StartsWith('{') && trimmed.EndsWith('}'))
         {
-            evaluated = $"({source})";
-            TurnResult wrapped = _shell.Eval(evaluated, label);
-            if (wrapped.Status is not (TurnStatus.SyntaxError or TurnStatus.Incomplete)) return wrapped;
+            string expression = $"({source})";
+            TurnResult wrapped = _shell.Eval(expression, label);
+            if (wrapped.Status is not (TurnStatus.SyntaxError or TurnStatus.Incomplete)) return (wrapped, expression);
         }
-        evaluated = source;
-        return _shell.Eval(source, label);
+        return (_shell.Eval(source, label), source);
     }
 
     private void Release(IReadOnlyList<OutputRecord> output)

@@ -199,8 +199,7 @@ public sealed class CheckpointStore
         string aside = _layout.QuarantinePath(path);
         try
         {
-            File.Move(path, aside);
-            Durability.SyncDirectory(_layout.Directory);
+            Durability.RenameDurably(path, aside);
             _diagnostics.WriteLine($"kenshell: {Path.GetFileName(path)} is damaged ({problem}); skipped it and kept it as {Path.GetFileName(aside)}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

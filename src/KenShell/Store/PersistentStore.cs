@@ -223,8 +223,7 @@ public sealed class PersistentStore : IDisposable
         string aside = _layout.QuarantinePath(path);
         try
         {
-            File.Move(path, aside);
-            Durability.SyncDirectory(_layout.Directory);
+            Durability.RenameDurably(path, aside);
             _diagnostics.WriteLine($"kenshell: kept {Path.GetFileName(path)} as {Path.GetFileName(aside)}: {why}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
