@@ -94,6 +94,14 @@ KENV8_EXPORT kenv8_status kenv8_shell_hook_turn_text(kenv8_shell* shell, const c
 KENV8_EXPORT size_t kenv8_shell_query_text(kenv8_shell* shell, const char* name, const char* arg,
                                            size_t len, const char** answer);
 
+/* Tab completion, outside any turn: the property names that may follow the
+ * path given as identifiers separated by '\n' ("a\nb" for `a.b.`), or the
+ * global names (top-level bindings included) for an empty path; one name
+ * per line. Runs no user code: no getter, no Proxy trap. *answer stays valid
+ * until the next call on the shell. Returns its length. */
+KENV8_EXPORT size_t kenv8_shell_completion_names(kenv8_shell* shell, const char* path, size_t len,
+                                                 const char** answer);
+
 /* The output records of the last turn: a sequence of
  *   [u8 stream][u32 little-endian length][length bytes of UTF-8]
  * Valid until the next call on the shell. */

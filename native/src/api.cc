@@ -157,3 +157,10 @@ extern "C" size_t kenv8_shell_query_text(kenv8_shell* shell, const char* name, c
     *answer = text.data();
     return text.size();
 }
+
+extern "C" size_t kenv8_shell_completion_names(kenv8_shell* shell, const char* path, size_t len,
+                                               const char** answer) {
+    const std::string& text = AsShell(shell)->CompletionNames(path, len);
+    *answer = text.data();
+    return text.size();
+}

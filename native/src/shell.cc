@@ -14,15 +14,7 @@
 #include "host_functions.h"
 #include "platform.h"
 
-// V8's REPL evaluation mode (what Chrome's console and Node's REPL use) is
-// exported by libnode but its header, debug-interface.h, is not shipped.
-// The declaration must match V8 10.2's exactly (checked against the exported
-// symbol v8::debug::EvaluateGlobal(Isolate*, Local<String>, EvaluateGlobalMode, bool)).
-namespace v8::debug {
-enum class EvaluateGlobalMode { kDefault, kDisableBreaks, kDisableBreaksAndThrowOnSideEffect };
-V8_EXPORT MaybeLocal<Value> EvaluateGlobal(Isolate* isolate, Local<String> source,
-                                           EvaluateGlobalMode mode, bool repl_mode);
-}  // namespace v8::debug
+#include "debug_interface.h"
 
 namespace kenv8 {
 

@@ -39,6 +39,10 @@ public:
     // A read-only question with a string argument and a string answer
     // (empty on failure). The answer stays valid until the next call.
     const std::string& QueryText(const char* name, const char* arg, size_t len);
+    // Tab completion: the property names (newline-separated) that may follow
+    // the path `a\nb\nc` (a.b.c.), or the global names for an empty path.
+    // Runs no user code (completion.cc says how). Valid until the next call.
+    const std::string& CompletionNames(const char* path, size_t len);
     bool Interrupt();
     void HeapStats(uint64_t* used, uint64_t* total);
 
