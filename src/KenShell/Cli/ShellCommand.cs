@@ -4,6 +4,7 @@ using KenShell.Engine;
 using KenShell.Runtime;
 using KenShell.Shell;
 using KenShell.Store;
+using KenShell.Terminal;
 
 namespace KenShell.Cli;
 
@@ -148,7 +149,8 @@ public static class ShellCommand
                 messages.Load();
                 runner.TurnCommitted += messages.AfterTurn;
             }
-            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers, messages);
+            LineEditor? editor = interactive ? OpenLineEditor(layout, runner, stdout, stderr) : null;
+            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers, messages, editor);
             try
             {
                 int exit = code is not null ? session.RunOnce(code)
@@ -170,6 +172,20 @@ public static class ShellCommand
                 return ExitError;
             }
         }
+    }
+
+    /// <summary>
+    /// The line editor, when both ends are a terminal that can take cursor
+    /// movement (not TERM=dumb); else input stays plain lines.
+    /// </summary>
+    private static LineEditor? OpenLineEditor(StoreLayout layout, TurnRunner runner, TextWriter stdout, TextWriter stderr)
+    {
+        if (Console.IsOutputRedirected || Environment.GetEnvironmentVariable("TERM") is null or "" or "dumb") return null;
+        TerminalMode? mode = TerminalMode.Enter();
+        if (mode is null) return null;
+        var completer = new Completer(path => runner.Shell.CompletionNames(path), ReplSession.DotCommands);
+        return new LineEditor(new KeyboardInput(), mode, stdout, LineHistory.Open(layout.HistoryPath, stderr),
+            completer.Complete);
     }
 
     private static void PrintBanner(TextWriter stdout, StoreLayout layout, RecoveryReport report)

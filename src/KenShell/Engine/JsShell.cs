@@ -138,6 +138,23 @@ public sealed class JsShell : IDisposable
         return Encoding.UTF8.GetString(new ReadOnlySpan<byte>(answer, checked((int)length)));
     }
 
+    /// <summary>
+    /// Tab completion outside any turn: the property names that may follow
+    /// <c>path[0].path[1]....</c>, or the global names (top-level bindings
+    /// included) for an empty path. Runs no user code (no getter, no Proxy
+    /// trap) and changes nothing. Empty when the path cannot be followed
+    /// without running code.
+    /// </summary>
+    public unsafe IReadOnlyList<string> CompletionNames(IReadOnlyList<string> path)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(string.Join('\n', path));
+        byte* answer;
+        nuint length;
+        fixed (byte* p = utf8) length = NativeMethods.ShellCompletionNames(_handle, p, (nuint)utf8.Length, &answer);
+        string text = Encoding.UTF8.GetString(new ReadOnlySpan<byte>(answer, checked((int)length)));
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     /// <summary>Asks the runtime a read-only question (no turn, no state change). NaN if it cannot answer.</summary>
     public double Query(string name) => NativeMethods.ShellQuery(_handle, name);
 

@@ -62,6 +62,9 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kenv8_shell_query_text", StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial nuint ShellQueryText(ShellHandle shell, string name, byte* arg, nuint length, byte** answer);
 
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_completion_names")]
+    internal static unsafe partial nuint ShellCompletionNames(ShellHandle shell, byte* path, nuint length, byte** answer);
+
     [LibraryImport(Library, EntryPoint = "kenv8_shell_output")]
     internal static unsafe partial nuint ShellOutput(ShellHandle shell, byte** data);
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using KenShell.Terminal;
 
 namespace KenShell.Shell;
 
@@ -16,8 +17,14 @@ public sealed partial class ReplSession : IDisposable
 {
     private const string ExitHint = "(To exit, press Ctrl+C again or Ctrl+D or type .exit)";
 
+    /// <summary>The dot commands, for .help and for Tab completion.</summary>
+    public static readonly IReadOnlyList<string> DotCommands =
+        [".break", ".checkpoint", ".clear", ".editor", ".exit", ".help", ".info", ".load", ".save"];
+
     private readonly TurnRunner _runner;
-    private readonly InputLines _input;
+    // Lines come from the line editor on a terminal, else from a reader thread.
+    private readonly LineEditor? _editor;
+    private readonly InputLines? _input;
     private readonly bool _waitForTimers;
     private readonly MessageDriver? _messages;
     private readonly TextWriter _stdout;
@@ -28,12 +35,16 @@ public sealed partial class ReplSession : IDisposable
     private int _idleInterrupts;
 
     public ReplSession(TurnRunner runner, TextReader input, TextWriter stdout, TextWriter stderr, bool interactive,
-        bool waitForTimers = false, MessageDriver? messages = null)
+        bool waitForTimers = false, MessageDriver? messages = null, LineEditor? editor = null)
     {
         _runner = runner;
         _messages = messages;
-        _input = new InputLines(input);
-        _messages?.WatchIncoming(_input.Wake);
+        _editor = editor;
+        if (editor is null) _input = new InputLines(input);
+        _messages?.WatchIncoming(editor is not null ? editor.Wake : _input!.Wake);
+        // Output of timers and messages goes on lines of its own; the prompt
+        // and the line being typed come back under it.
+        if (editor is not null) _runner.BeforeOutput = editor.Hide;
         _waitForTimers = waitForTimers;
         _stdout = stdout;
         _stderr = stderr;
@@ -58,6 +69,9 @@ public sealed partial class ReplSession : IDisposable
         }
         context.Cancel = true;
         if (_runner.TurnRunning) return;
+        // With the line editor, Ctrl-C at the prompt is a key, not a signal;
+        // one that lands between two reads (a timer just ran) is dropped.
+        if (_editor is not null && !_holdingForAwait) return;
         if (_holdingForAwait)
         {
             // Ctrl-C while a top-level await holds the prompt: stop holding.
@@ -115,7 +129,7 @@ public sealed partial class ReplSession : IDisposable
                 continue;
             }
 
-            if (_interactive && !promptShown)
+            if (_interactive && !promptShown && _editor is null)
             {
                 _stdout.Write(_pending.HasPending ? "... " : "> ");
                 _stdout.Flush();
@@ -130,7 +144,17 @@ public sealed partial class ReplSession : IDisposable
                 if (network < TimeSpan.FromMilliseconds(1)) network = TimeSpan.FromMilliseconds(1);
                 wait = wait is { } w && w < network ? w : network;
             }
-            if (!_input.TryRead(wait, out string? line)) continue; // a timer or the network has work
+            string? line;
+            if (_editor is not null)
+            {
+                bool got = ReadFromEditor(wait, out line, out bool exit);
+                if (exit) return _quietExit ? 0 : EndOfInput();
+                if (!got) continue;
+            }
+            else if (!_input!.TryRead(wait, out line))
+            {
+                continue; // a timer or the network has work
+            }
             promptShown = false;
             if (line is null)
             {
@@ -147,6 +171,57 @@ public sealed partial class ReplSession : IDisposable
             if (!HandleLine(line)) return 0;
         }
     }
+
+    /// <summary>
+    /// One step of the line editor. False when there is no line yet (a timer
+    /// or datagram needs the shell, or Ctrl-C was handled); <paramref name="exit"/>
+    /// when the shell should end (Ctrl-D).
+    /// </summary>
+    private bool ReadFromEditor(TimeSpan? wait, out string? line, out bool exit)
+    {
+        exit = false;
+        string prompt = _editorLines is not null ? "" : _pending.HasPending ? "... " : "> ";
+        switch (_editor!.TryReadLine(prompt, wait, startOfInput: _editorLines is null && !_pending.HasPending, out line))
+        {
+            case EditorEvent.Line:
+                return true;
+            case EditorEvent.Interrupt:
+                exit = OnEditorInterrupt(line ?? "");
+                _quietExit = exit;
+                line = null;
+                return exit;
+            case EditorEvent.EndOfInput:
+                if (_editorLines is not null)
+                {
+                    FinishEditor(); // Ctrl-D ends .editor mode and runs the block, as in Node
+                    return false;
+                }
+                exit = true;
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    // Ctrl-C at the prompt, as in Node's REPL: it drops the line being typed
+    // (and a pending multi-line input, or .editor mode); on an empty prompt it
+    // says how to exit, and a second one in a row exits.
+    private bool OnEditorInterrupt(string dropped)
+    {
+        if (dropped.Length > 0 || _pending.HasPending || _editorLines is not null)
+        {
+            _pending.Clear();
+            _editorLines = null;
+            _idleInterrupts = 0;
+            return false;
+        }
+        if (++_idleInterrupts >= 2) return true;
+        _stdout.WriteLine(ExitHint);
+        _stdout.Flush();
+        return false;
+    }
+
+    private bool _quietExit;
 
     /// <summary>One line of input: a dot command, or part of a turn. False to exit.</summary>
     private bool HandleLine(string line)
@@ -231,7 +306,7 @@ public sealed partial class ReplSession : IDisposable
         if (_messages is null) return;
         ulong before = _runner.Turn;
         _messages.Poll();
-        if (_runner.Turn != before && _interactive && promptShown)
+        if (_runner.Turn != before && _interactive && promptShown && _editor is null)
         {
             _stdout.Write("\r\x1b[K");
             _stdout.Flush();
@@ -243,7 +318,7 @@ public sealed partial class ReplSession : IDisposable
     {
         while (_runner.NextTimerDue is { } due && due <= DateTimeOffset.UtcNow)
         {
-            if (_interactive && promptShown)
+            if (_interactive && promptShown && _editor is null)
             {
                 // Timer output goes on a line of its own, then a new prompt.
                 _stdout.Write("\r\x1b[K");
@@ -396,7 +471,9 @@ public sealed partial class ReplSession : IDisposable
 
     public void Dispose()
     {
+        _runner.BeforeOutput = null;
         _sigint.Dispose();
-        _input.Dispose();
+        _input?.Dispose();
+        _editor?.Dispose();
     }
 }

@@ -33,6 +33,13 @@ public sealed class TurnRunner : IDisposable
     /// <summary>Raised after every committed turn (the messaging driver transmits what it queued).</summary>
     public event Action? TurnCommitted;
 
+    /// <summary>
+    /// Called before a turn's output or a diagnostic is written (the line
+    /// editor takes its prompt off the screen, so that a timer's output does
+    /// not land in the middle of the line being typed).
+    /// </summary>
+    public Action? BeforeOutput { get; set; }
+
     /// <summary>Turns committed so far in this store.</summary>
     public ulong Turn => _store.Turn;
 
@@ -77,6 +84,7 @@ public sealed class TurnRunner : IDisposable
                 ? "Script execution was interrupted"
                 : $"the turn failed: {result.Error ?? "engine error"}";
             Rollback();
+            BeforeOutput?.Invoke();
             _stderr.WriteLine($"kenshell: {why}; the input was rolled back (no trace of it is kept).");
             _stderr.Flush();
             return TurnOutcome.RolledBack;
@@ -138,6 +146,7 @@ public sealed class TurnRunner : IDisposable
         if (result.NeedsRollback)
         {
             Rollback();
+            BeforeOutput?.Invoke();
             _stderr.WriteLine($"kenshell: a timer callback was {(result.Status == TurnStatus.Terminated ? "interrupted" : "stopped: " + result.Error)}; " +
                               "its turn was rolled back and the timer cancelled.");
             _stderr.Flush();
@@ -167,6 +176,7 @@ public sealed class TurnRunner : IDisposable
         if (result.NeedsRollback)
         {
             Rollback();
+            BeforeOutput?.Invoke();
             _stderr.WriteLine($"kenshell: {hook} was {(result.Status == TurnStatus.Terminated ? "interrupted" : "stopped: " + result.Error)}; its turn was rolled back.");
             _stderr.Flush();
             return TurnOutcome.RolledBack;
@@ -191,6 +201,7 @@ public sealed class TurnRunner : IDisposable
         catch (TurnLogException e)
         {
             Rollback();
+            BeforeOutput?.Invoke();
             _stderr.WriteLine($"kenshell: error: could not make the turn durable ({e.Message}); it was rolled back.");
             _stderr.Flush();
             return TurnOutcome.RolledBack;
@@ -234,6 +245,7 @@ public sealed class TurnRunner : IDisposable
 
     private void Release(IReadOnlyList<OutputRecord> output)
     {
+        if (output.Count > 0) BeforeOutput?.Invoke();
         foreach (OutputRecord record in output)
         {
             (record.Stream == OutputStream.Stderr ? _stderr : _stdout).Write(record.Text);

@@ -23,6 +23,13 @@ public sealed partial class StoreLayout
 
     public string LockPath => Path.Combine(Directory, Prefix + "lock");
 
+    /// <summary>
+    /// Lines typed at the prompt (the line editor's history). Not part of the
+    /// heap's state: recovery never reads it; it is here so that it stays
+    /// with its store and <c>rm ken_*</c> clears it.
+    /// </summary>
+    public string HistoryPath => Path.Combine(Directory, Prefix + "history");
+
     /// <summary>The store's genesis record (see <see cref="GenesisFile"/>).</summary>
     public string GenesisPath => Path.Combine(Directory, Prefix + "genesis");
 

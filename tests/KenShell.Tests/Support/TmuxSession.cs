@@ -10,9 +10,9 @@ public sealed class TmuxSession : IDisposable
 {
     private readonly string _name = $"kenshell-test-{Guid.NewGuid():N}";
 
-    public TmuxSession(string directory, string command)
+    public TmuxSession(string directory, string command, int width = 150)
     {
-        Tmux("new-session", "-d", "-s", _name, "-x", "150", "-y", "50", "-c", directory, command);
+        Tmux("new-session", "-d", "-s", _name, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", "50", "-c", directory, command);
     }
 
     public static string Run(params string[] args) => Tmux(args);
@@ -42,6 +42,9 @@ public sealed class TmuxSession : IDisposable
     }
 
     public string Screen() => Tmux("capture-pane", "-p", "-t", _name);
+
+    /// <summary>The screen with its colours, as escape sequences (capture-pane -e).</summary>
+    public string ScreenWithColours() => Tmux("capture-pane", "-p", "-e", "-t", _name);
 
     public bool IsAlive()
     {

@@ -1,0 +1,149 @@
+using System.Text;
+
+namespace KenShell.Terminal;
+
+/// <summary>
+/// The lines typed at the prompt, newest last, kept in the store directory as
+/// <c>ken_&lt;addr&gt;_history</c> (one line per entry, UTF-8) so that they
+/// survive restarts and <c>rm ken_*</c> clears them with the rest.
+///
+/// History is a convenience, not state: it is never read by recovery and it
+/// must never slow a turn down or put the store at risk. So each entry is one
+/// append (a single write(2) to the page cache, microseconds) and there is
+/// no fsync: a power cut may cost the last few entries, never a turn. A torn
+/// or garbled tail (zeros after a crash, invalid UTF-8) is skipped on load.
+/// When the disk is full or the file cannot be written, history stays in
+/// memory and the shell says so once.
+/// </summary>
+public sealed class LineHistory : IDisposable
+{
+    public const int DefaultCapacity = 10_000;
+
+    private readonly List<string> _entries = new();
+    private readonly int _capacity;
+    private readonly TextWriter? _warnings;
+    private FileStream? _file;
+    private bool _warned;
+
+    private LineHistory(int capacity, TextWriter? warnings)
+    {
+        _capacity = capacity;
+        _warnings = warnings;
+    }
+
+    /// <summary>Oldest first.</summary>
+    public IReadOnlyList<string> Entries => _entries;
+
+    /// <summary>History kept only in memory (no file).</summary>
+    public static LineHistory InMemory(int capacity = DefaultCapacity) => new(capacity, null);
+
+    /// <summary>Loads <paramref name="path"/> (if present) and appends new entries to it.</summary>
+    public static LineHistory Open(string path, TextWriter warnings, int capacity = DefaultCapacity)
+    {
+        var history = new LineHistory(capacity, warnings);
+        int linesOnDisk = history.Load(path);
+        try
+        {
+            // The file was written by this store's shells only (the store lock
+            // is held), so it is compacted here, before anything is appended.
+            if (linesOnDisk > 2 * capacity) history.Rewrite(path);
+            history._file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            history.Warn(e.Message);
+        }
+        return history;
+    }
+
+    private int Load(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn(e.Message);
+            return 0;
+        }
+        int lines = 0;
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        int start = 0;
+        for (int i = 0; i <= bytes.Length; i++)
+        {
+            if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
+            ReadOnlySpan<byte> line = bytes.AsSpan(start, i - start);
+            start = i + 1;
+            if (line.IsEmpty) continue;
+            lines++;
+            if (line.Contains((byte)0)) continue; // zeros: a tail torn by a crash
+            try
+            {
+                Remember(strict.GetString(line));
+            }
+            catch (DecoderFallbackException)
+            {
+                // Not text we wrote; skip it rather than show garbage.
+            }
+        }
+        return lines;
+    }
+
+    private void Rewrite(string path)
+    {
+        string temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            byte[] text = Encoding.UTF8.GetBytes(string.Concat(_entries.Select(e => e + "\n")));
+            stream.Write(text);
+            // Durable before the rename, so that a crash leaves either the old
+            // file or the whole new one, never an empty history.
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Records a line typed at the prompt (not blank ones, and not the same
+    /// line twice in a row).
+    /// </summary>
+    public void Add(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line) || line.Contains('\n') || line.Contains('\0')) return;
+        if (_entries.Count > 0 && _entries[^1] == line) return;
+        Remember(line);
+        if (_file is null) return;
+        try
+        {
+            _file.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _file.Dispose();
+            _file = null;
+            Warn(e.Message);
+        }
+    }
+
+    private void Remember(string line)
+    {
+        _entries.Add(line);
+        if (_entries.Count > _capacity) _entries.RemoveRange(0, _entries.Count - _capacity);
+    }
+
+    private void Warn(string reason)
+    {
+        if (_warned || _warnings is null) return;
+        _warned = true;
+        _warnings.WriteLine($"kenshell: input history is kept in memory only: {reason}");
+        _warnings.Flush();
+    }
+
+    public void Dispose() => _file?.Dispose();
+}

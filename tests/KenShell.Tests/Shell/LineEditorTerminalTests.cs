@@ -1,0 +1,251 @@
+using KenShell.Tests.Support;
+using Xunit;
+
+namespace KenShell.Tests.Shell;
+
+/// <summary>
+/// The line editor in a real terminal (tmux): keys go in with send-keys,
+/// and what the user would see comes back with capture-pane.
+/// </summary>
+public sealed class LineEditorTerminalTests : IDisposable
+{
+    private readonly StoreDirectory _dir = new();
+
+    private static string[] Lines(string screen) =>
+        screen.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+
+    private static string Last(string screen) => Lines(screen) is { Length: > 0 } lines ? lines[^1] : "";
+
+    private TmuxSession Start(int width = 150)
+    {
+        var term = new TmuxSession(_dir.Path,
+            $"exec env KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}", width);
+        term.WaitFor(s => Last(s) == ">", "the prompt");
+        return term;
+    }
+
+    private static void Run(TmuxSession term, string input, string expected)
+    {
+        term.SendLine(input);
+        term.WaitFor(s => Lines(s) is { Length: >= 2 } l && l[^1] == ">" && l[^2] == expected, $"{input} to print {expected}");
+    }
+
+    [Fact]
+    public void TabCompletesBindingsPropertiesAndDotCommandsWithoutRunningGetters()
+    {
+        using var term = Start();
+        Run(term, "let counterValue = 41", "undefined");
+        Run(term, "var getterCalls = 0; const account = { get balance() { getterCalls++; return { cents: 1 } }, owner: { fullName: 'Ada' } }", "undefined");
+
+        term.SendText("counterV");
+        term.SendKeys("Tab");
+        term.WaitFor(s => Last(s) == "> counterValue", "counterValue completed");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "41", "the completed input to run");
+
+        // Along a path, through the prototype chain.
+        term.SendText("account.owner.fullN");
+        term.SendKeys("Tab");
+        term.WaitFor(s => Last(s) == "> account.owner.fullName", "a property completed");
+        term.SendText(".padE");
+        term.SendKeys("Tab");
+        term.WaitFor(s => Last(s) == "> account.owner.fullName.padEnd", "a String.prototype method completed");
+        term.SendKeys("C-u");
+
+        // Ambiguous: a second Tab lists the candidates and the line comes back.
+        term.SendText("Array.prototype.fl");
+        term.SendKeys("Tab");
+        term.WaitFor(s => Last(s) == "> Array.prototype.flat", "the common prefix");
+        term.SendKeys("Tab");
+        term.WaitFor(s => s.Contains("flat     flatMap") && Last(s) == "> Array.prototype.flat", "the candidates listed");
+        term.SendKeys("C-u");
+
+        // A getter is listed but never called, not even to complete past it.
+        term.SendText("account.bal");
+        term.SendKeys("Tab");
+        term.WaitFor(s => Last(s) == "> account.balance", "the getter's name completed");
+        term.SendText(".ce");
+        term.SendKeys("Tab", "Tab");
+        Thread.Sleep(300);
+        Assert.Equal("> account.balance.ce", Last(term.Screen()));
+        term.SendKeys("C-u");
+        Run(term, "getterCalls", "0");
+
+        // Dot commands at the start of an input.
+        term.SendText(".chec");
+        term.SendKeys("Tab");
+        term.WaitFor(s => Last(s) == "> .checkpoint", ".checkpoint completed");
+    }
+
+    [Fact]
+    public void EditingKeysMoveAndKillAsInReadline()
+    {
+        using var term = Start();
+        term.SendText("world");
+        term.SendKeys("Home");
+        term.SendText("'hello ' + '");
+        term.SendKeys("End");
+        term.SendText("'");
+        term.WaitFor(s => Last(s) == "> 'hello ' + 'world'", "the edited line");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "'hello world'", "its value");
+
+        // Ctrl-A / Ctrl-E / Ctrl-K / Ctrl-Y / Ctrl-W / Alt-B / Ctrl-U.
+        term.SendText("1 + 2 + 300");
+        term.SendKeys("C-a", "M-f", "C-k");
+        term.WaitFor(s => Last(s) == "> 1", "Ctrl-K after a word");
+        term.SendKeys("C-y", "C-y");
+        term.WaitFor(s => Last(s) == "> 1 + 2 + 300 + 2 + 300", "yanked twice");
+        term.SendKeys("C-w", "C-w");
+        // (The screen's lines are compared without their trailing spaces.)
+        term.WaitFor(s => Last(s) == "> 1 + 2 + 300 +", "two words deleted");
+        term.SendKeys("M-b", "BSpace");
+        term.WaitFor(s => Last(s) == "> 1 + 2 +300 +", "word left, backspace");
+        term.SendKeys("C-e", "BSpace", "BSpace", "BSpace");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "303", "the edited sum");
+
+        term.SendText("this line goes away");
+        term.SendKeys("C-u");
+        term.SendText("6 * 7");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "42", "Ctrl-U dropped the line");
+    }
+
+    [Fact]
+    public void MultiLineInputShowsAContinuationPromptAndRunsAsOneTurn()
+    {
+        using var term = Start();
+        term.SendLine("function area(w, h) {");
+        term.WaitFor(s => Last(s) == "...", "the continuation prompt");
+        term.SendLine("  return w * h");
+        term.SendLine("}");
+        term.WaitFor(s => Last(s) == ">", "the prompt back");
+        Run(term, "area(6, 7)", "42");
+        // Ctrl-C drops a pending multi-line input.
+        term.SendLine("const broken = {");
+        term.WaitFor(s => Last(s) == "...", "the continuation prompt");
+        term.SendKeys("C-c");
+        term.WaitFor(s => Last(s) == ">", "the first prompt again");
+        Run(term, "typeof broken", "'undefined'");
+    }
+
+    [Fact]
+    public void HistoryIsKeptInTheStoreAcrossRestartsAndIsSearchable()
+    {
+        using (var term = Start())
+        {
+            Run(term, "let fruit = 'apple'", "undefined");
+            Run(term, "fruit.toUpperCase()", "'APPLE'");
+            Run(term, "1 + 1", "2");
+            term.SendKeys("C-d");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (term.IsAlive() && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Assert.False(term.IsAlive(), "Ctrl-D on an empty line should exit");
+        }
+        string historyFile = Path.Combine(_dir.Path, _dir.Prefix + "history");
+        Assert.Equal(["let fruit = 'apple'", "fruit.toUpperCase()", "1 + 1"], File.ReadAllLines(historyFile));
+
+        using (var term = Start())
+        {
+            // Up: the newest entry; Up again: the one before.
+            term.SendKeys("Up");
+            term.WaitFor(s => Last(s) == "> 1 + 1", "the newest entry");
+            term.SendKeys("Up");
+            term.WaitFor(s => Last(s) == "> fruit.toUpperCase()", "the entry before");
+            term.SendKeys("Down", "Down");
+            term.WaitFor(s => Last(s) == ">", "back to the empty line");
+
+            // Up with text typed: only the entries that start with it.
+            term.SendText("let");
+            term.SendKeys("Up");
+            term.WaitFor(s => Last(s) == "> let fruit = 'apple'", "the entry starting with 'let'");
+            term.SendKeys("C-u");
+
+            // Ctrl-R: reverse incremental search; Enter runs the match.
+            term.SendKeys("C-r");
+            term.SendText("Upper");
+            term.WaitFor(s => Last(s) == "(reverse-i-search)`Upper': fruit.toUpperCase()", "the search");
+            term.SendKeys("Enter");
+            term.WaitFor(s => Lines(s)[^2] == "'APPLE'" && Last(s) == ">", "the found entry to run");
+
+            // A failed search says so, and Ctrl-G gives the line back as it was.
+            term.SendText("kept");
+            term.SendKeys("C-r");
+            term.SendText("zzz");
+            term.WaitFor(s => Last(s).StartsWith("(failed reverse-i-search)`zzz'", StringComparison.Ordinal), "the failed search");
+            term.SendKeys("C-g");
+            term.WaitFor(s => Last(s) == "> kept", "the line before the search");
+            term.SendKeys("C-u");
+            term.SendLine(".exit");
+        }
+
+        // rm ken_* starts over, history included.
+        foreach (string f in Directory.GetFiles(_dir.Path, "ken_*")) File.Delete(f);
+        using (var term = Start())
+        {
+            term.SendKeys("Up");
+            Thread.Sleep(300);
+            Assert.Equal(">", Last(term.Screen()));
+        }
+    }
+
+    [Fact]
+    public void TimerOutputPrintsAboveTheLineBeingTyped()
+    {
+        using var term = Start();
+        Run(term, "setTimeout(() => console.log('tick'), 700); 'armed'", "'armed'");
+        term.SendText("half typed");
+        term.WaitFor(s => Lines(s) is { Length: >= 2 } l && l[^2] == "tick" && l[^1] == "> half typed", "tick above the kept line");
+        term.SendText(" more");
+        term.SendKeys("C-a");
+        term.SendText("'");
+        term.SendKeys("C-e");
+        term.SendText("'");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "'half typed more'", "the line typed around the timer");
+    }
+
+    [Fact]
+    public void ValuesAreColouredOnATerminal()
+    {
+        using var term = Start();
+        Run(term, "[42, 'text', null]", "[ 42, 'text', null ]");
+        string coloured = term.ScreenWithColours();
+        Assert.Contains("\x1b[33m42", coloured);      // numbers yellow, as in Node
+        Assert.Contains("\x1b[32m'text'", coloured);  // strings green
+        Assert.Contains("\x1b[1mnull", coloured);     // null bold
+    }
+
+    [Fact]
+    public void CtrlCDropsTheTypedLineAndCtrlLClearsTheScreen()
+    {
+        using var term = Start();
+        term.SendText("not wanted");
+        term.SendKeys("C-c");
+        term.WaitFor(s => Lines(s) is { Length: >= 2 } l && l[^2] == "> not wanted" && l[^1] == ">", "a fresh prompt under the dropped line");
+        Assert.DoesNotContain("To exit", term.Screen()); // only an empty line's Ctrl-C explains how to exit
+        Run(term, "'still here'", "'still here'");
+
+        term.SendText("kept");
+        term.SendKeys("C-l");
+        term.WaitFor(s => Lines(s) is ["> kept"], "only the prompt and the line after Ctrl-L");
+    }
+
+    [Fact]
+    public void ALineLongerThanTheTerminalWrapsAndStaysEditable()
+    {
+        using var term = Start(width: 40);
+        string longString = new('x', 90);
+        term.SendText($"'{longString}'.length");
+        // Home, then one word right: inside the quotes, at the end of the
+        // x's, on the third row of the wrapped line.
+        term.SendKeys("C-a", "M-f");
+        term.SendText("yy");
+        term.SendKeys("Enter");
+        string screen = term.WaitFor(s => Lines(s) is { Length: >= 2 } l && l[^2] == "92" && l[^1] == ">", "the length of the edited long string");
+        Assert.Contains("xyy'.length", screen);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
