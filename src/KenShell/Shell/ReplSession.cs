@@ -181,7 +181,8 @@ public sealed partial class ReplSession : IDisposable
     {
         exit = false;
         string prompt = _editorLines is not null ? "" : _pending.HasPending ? "... " : "> ";
-        switch (_editor!.TryReadLine(prompt, wait, startOfInput: _editorLines is null && !_pending.HasPending, out line))
+        switch (_editor!.TryReadLine(prompt, wait, startOfInput: _editorLines is null && !_pending.HasPending, out line,
+                    blockMode: _editorLines is not null))
         {
             case EditorEvent.Line:
                 return true;
@@ -193,7 +194,11 @@ public sealed partial class ReplSession : IDisposable
             case EditorEvent.EndOfInput:
                 if (_editorLines is not null)
                 {
-                    FinishEditor(); // Ctrl-D ends .editor mode and runs the block, as in Node
+                    // Ctrl-D ends .editor mode and runs the block, the line
+                    // being typed included, as in Node.
+                    if (!string.IsNullOrEmpty(line)) _editorLines.Add(line);
+                    line = null;
+                    FinishEditor();
                     return false;
                 }
                 exit = true;
@@ -425,6 +430,13 @@ public sealed partial class ReplSession : IDisposable
                 _stdout.WriteLine(".save FILE   Save the inputs committed in this session to FILE");
                 _stdout.WriteLine();
                 _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
+                if (_editor is not null)
+                {
+                    _stdout.WriteLine();
+                    _stdout.WriteLine("Keys: Tab completes names (no code runs to find them), Up/Down recall earlier lines starting with what is");
+                    _stdout.WriteLine("typed, Ctrl+R searches them (kept in ken_<address>_history), Ctrl+A/E/B/F and Alt+B/F move,");
+                    _stdout.WriteLine("Ctrl+K/U/W and Alt+D cut, Ctrl+Y pastes, Ctrl+L clears the screen.");
+                }
                 _stdout.Flush();
                 return true;
             default:

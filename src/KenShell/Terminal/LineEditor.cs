@@ -28,6 +28,7 @@ public sealed class LineEditor : IDisposable
 
     private string _prompt = "";
     private bool _startOfInput = true;
+    private bool _blockMode;
     private bool _drawn;
     private int _cursorRow;
 
@@ -70,10 +71,15 @@ public sealed class LineEditor : IDisposable
     /// Ctrl-D on an empty line, the timeout, or a <see cref="Wake"/>.
     /// </summary>
     /// <param name="startOfInput">False on a continuation line ("... "), where dot commands do not complete.</param>
-    public EditorEvent TryReadLine(string prompt, TimeSpan? timeout, bool startOfInput, out string? line)
+    /// <param name="blockMode">
+    /// In a block being typed (.editor), Ctrl-D ends the block: it returns
+    /// <see cref="EditorEvent.EndOfInput"/> with the line typed so far.
+    /// </param>
+    public EditorEvent TryReadLine(string prompt, TimeSpan? timeout, bool startOfInput, out string? line, bool blockMode = false)
     {
         line = null;
         _startOfInput = startOfInput;
+        _blockMode = blockMode;
         if (prompt != _prompt || !_drawn)
         {
             _prompt = prompt;
@@ -219,6 +225,14 @@ public sealed class LineEditor : IDisposable
                 _buffer.Clear();
                 return EditorEvent.Interrupt;
             case 'd':
+                if (_blockMode)
+                {
+                    line = _buffer.Text;
+                    MoveBelow();
+                    _buffer.Clear();
+                    History.Add(line);
+                    return EditorEvent.EndOfInput;
+                }
                 if (_buffer.Length == 0)
                 {
                     MoveBelow(newLine: false);

@@ -128,6 +128,15 @@ public sealed class LineEditorTerminalTests : IDisposable
         term.SendKeys("C-c");
         term.WaitFor(s => Last(s) == ">", "the first prompt again");
         Run(term, "typeof broken", "'undefined'");
+
+        // .editor: lines without a prompt until Ctrl-D, which runs the block
+        // with the line being typed.
+        term.SendLine(".editor");
+        term.WaitFor(s => s.Contains("Entering editor mode"), "editor mode");
+        term.SendLine("const side = 6");
+        term.SendText("side * 7");
+        term.SendKeys("C-d");
+        term.WaitFor(s => Lines(s)[^2] == "42" && Last(s) == ">", "the block's value");
     }
 
     [Fact]
