@@ -665,6 +665,14 @@ return {
   pendingTimers() { return timerTable.size; },
   // Query: how many top-level awaits are still pending.
   pendingAwaits() { return pendingAwaits; },
+  // Query: messages sent and not yet acknowledged, and messages received
+  // that wait for an onmessage handler (.info).
+  // Answers "<unacknowledged> <waiting>".
+  pendingMessages() {
+    let unacknowledged = 0;
+    for (const stream of call(Map.prototype.values, outStreams)) unacknowledged += stream.messages.size;
+    return `${unacknowledged} ${inbox.length}`;
+  },
   // Called once per process before anything runs: the shell's identity
   // (constant for a store, whose files are named after it).
   setIdentity(address) { selfAddress = address; return ''; },

@@ -117,7 +117,16 @@ public sealed class TurnRunner : IDisposable
                 (_store.Checkpoints.IsCheckpointing ? " (one being written)" : "") +
                 $"; last fork pause {_store.Checkpoints.LastForkPause.TotalMilliseconds:F1} ms",
             $"turn log:         {segments.Count} segment{(segments.Count == 1 ? "" : "s")}, turns {(_store.Turn - _store.Checkpoints.NewestTurn)} since the newest checkpoint",
-            $"pending timers:   {(double.IsNaN(timers) ? 0 : timers)}; top-level awaits pending: {PendingAwaits}");
+            $"pending timers:   {(double.IsNaN(timers) ? 0 : timers)}; top-level awaits pending: {PendingAwaits}",
+            $"pending messages: {PendingMessages()}");
+    }
+
+    private string PendingMessages()
+    {
+        // Stores created before this query existed cannot answer it.
+        string[] counts = _shell.QueryText("pendingMessages").Split(' ');
+        if (counts.Length != 2) return "unknown (this store predates the count)";
+        return $"{counts[0]} sent and not yet acknowledged; {counts[1]} received, waiting for ken.onmessage";
     }
 
     /// <summary>When the next timer is due, or null when none is pending.</summary>

@@ -63,9 +63,10 @@ public sealed class DotCommandTests : IDisposable
     [Fact]
     public void InfoDescribesTheStore()
     {
-        KenshellResult r = Kenshell.Run(_dir.Path, "x = 1\nsetTimeout(() => {}, 100000); 0\n.info\n");
-        Assert.Contains("turns committed:  2", r.Stdout);
+        KenshellResult r = Kenshell.Run(_dir.Path, "x = 1\nsetTimeout(() => {}, 100000); 0\nken.send('127.0.0.1:9', 'hello'); 0\n.info\n");
+        Assert.Contains("turns committed:  3", r.Stdout);
         Assert.Contains("pending timers:   1", r.Stdout);
+        Assert.Contains("pending messages: 1 sent and not yet acknowledged; 0 received, waiting for ken.onmessage", r.Stdout);
         Assert.Contains("checkpoints:      turn 0", r.Stdout);
     }
 
