@@ -9,8 +9,11 @@ namespace KenShell.Terminal;
 ///
 /// History is a convenience, not state: it is never read by recovery and it
 /// must never slow a turn down or put the store at risk. So each entry is one
-/// append (a single write(2) to the page cache, microseconds) and there is
-/// no fsync: a power cut may cost the last few entries, never a turn. A torn
+/// append made by a writer thread of its own (a write(2) to the page cache
+/// takes microseconds, but now and then a millisecond behind the
+/// filesystem's journal, and the line is submitted just before its turn
+/// runs), and there is no fsync: a power cut may cost the last few entries,
+/// never a turn. A torn
 /// or garbled tail (zeros after a crash, invalid UTF-8) is skipped on load.
 /// When the disk is full or the file cannot be written, history stays in
 /// memory and the shell says so once.
@@ -23,7 +26,9 @@ public sealed class LineHistory : IDisposable
     private readonly int _capacity;
     private readonly TextWriter? _warnings;
     private FileStream? _file;
-    private bool _warned;
+    private volatile bool _warned;
+    private System.Collections.Concurrent.BlockingCollection<string>? _pendingWrites;
+    private Thread? _writer;
 
     private LineHistory(int capacity, TextWriter? warnings)
     {
@@ -48,6 +53,7 @@ public sealed class LineHistory : IDisposable
             // is held), so it is compacted here, before anything is appended.
             if (linesOnDisk > 2 * capacity) history.Rewrite(path);
             history._file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            history.StartWriter();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -118,17 +124,31 @@ public sealed class LineHistory : IDisposable
         if (string.IsNullOrWhiteSpace(line) || line.Contains('\n') || line.Contains('\0')) return;
         if (_entries.Count > 0 && _entries[^1] == line) return;
         Remember(line);
-        if (_file is null) return;
-        try
+        _pendingWrites?.TryAdd(line);
+    }
+
+    private void StartWriter()
+    {
+        _pendingWrites = new(boundedCapacity: 4096);
+        _writer = new Thread(() =>
         {
-            _file.Write(Encoding.UTF8.GetBytes(line + "\n"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
-        {
-            _file.Dispose();
-            _file = null;
-            Warn(e.Message);
-        }
+            foreach (string line in _pendingWrites.GetConsumingEnumerable())
+            {
+                if (_file is null) continue;
+                try
+                {
+                    _file.Write(Encoding.UTF8.GetBytes(line + "\n"));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+                {
+                    _file.Dispose();
+                    _file = null;
+                    Warn(e.Message);
+                }
+            }
+        })
+        { IsBackground = true, Name = "kenshell history" };
+        _writer.Start();
     }
 
     private void Remember(string line)
@@ -145,5 +165,14 @@ public sealed class LineHistory : IDisposable
         _warnings.Flush();
     }
 
-    public void Dispose() => _file?.Dispose();
+    /// <summary>Writes what is still queued (for at most a second), then closes the file.</summary>
+    public void Dispose()
+    {
+        if (_pendingWrites is not null)
+        {
+            _pendingWrites.CompleteAdding();
+            _writer?.Join(TimeSpan.FromSeconds(1));
+        }
+        _file?.Dispose();
+    }
 }
