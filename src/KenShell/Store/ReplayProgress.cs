@@ -8,13 +8,18 @@ namespace KenShell.Store;
 /// </summary>
 public sealed class ReplayProgress(TextWriter writer, int total, bool terminal) : IDisposable
 {
+    // KENSHELL_PROGRESS_AFTER_MS changes the one second (tests show the bar
+    // on a short replay with 0).
+    private static readonly long ShowAfterMs =
+        long.TryParse(Environment.GetEnvironmentVariable("KENSHELL_PROGRESS_AFTER_MS"), out long ms) && ms >= 0 ? ms : 1000;
+
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _shown;
     private long _lastDrawMs;
 
     public void Report(int done)
     {
-        if (!terminal || _clock.ElapsedMilliseconds < 1000) return;
+        if (!terminal || _clock.ElapsedMilliseconds < ShowAfterMs) return;
         if (_shown && _clock.ElapsedMilliseconds - _lastDrawMs < 100 && done < total) return;
         _lastDrawMs = _clock.ElapsedMilliseconds;
         const int width = 30;

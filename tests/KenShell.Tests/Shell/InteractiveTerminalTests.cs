@@ -67,5 +67,28 @@ public sealed class InteractiveTerminalTests : IDisposable
         term.SendLine(".exit");
     }
 
+    [Fact]
+    public void ALongRecoveryShowsAProgressBarThenTheBanner()
+    {
+        // 300 turns in the log after the first checkpoint: recovery replays them.
+        var inputs = string.Concat(Enumerable.Range(1, 300).Select(i => $"x = {i}\n"));
+        Assert.Equal(0, Kenshell.Run(_dir.Path, inputs).ExitCode);
+        string recording = Path.Combine(_dir.Path, "terminal-output");
+        // The bar shows after a second of replay; the test lowers that to 0
+        // and records the pane, since the bar is gone once recovery ends.
+        using var term = new TmuxSession(_dir.Path,
+            $"sleep 1; exec env KENSHELL_NO_NETWORK=1 KENSHELL_PROGRESS_AFTER_MS=0 {KenshellPaths.Executable} {StoreDirectory.Address}");
+        term.RecordTo(recording);
+        string screen = term.WaitFor(s => s.Contains("Welcome to kenshell") && Lines(s)[^1] == ">", "the banner");
+        Assert.Contains("restored turn 300", screen);
+        Assert.Contains("300 turns replayed", screen);
+        Assert.DoesNotContain("replaying the log", screen); // the bar is gone...
+        string recorded = File.ReadAllText(recording);
+        Assert.Contains("kenshell: replaying the log [", recorded); // ...but it was there
+        Assert.Contains("] 300/300 turns", recorded);
+        term.SendLine("x");
+        term.WaitFor(s => Lines(s)[^2] == "300", "the restored value");
+    }
+
     public void Dispose() => _dir.Dispose();
 }

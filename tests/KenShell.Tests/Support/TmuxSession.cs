@@ -41,6 +41,9 @@ public sealed class TmuxSession : IDisposable
         SendKeys("Enter");
     }
 
+    /// <summary>Appends everything the pane is sent from now on to <paramref name="file"/> (tmux pipe-pane).</summary>
+    public void RecordTo(string file) => Tmux("pipe-pane", "-o", "-t", _name, $"cat >> '{file}'");
+
     public string Screen() => Tmux("capture-pane", "-p", "-t", _name);
 
     /// <summary>The screen with its colours, as escape sequences (capture-pane -e).</summary>
