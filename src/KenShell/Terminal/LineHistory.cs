@@ -62,12 +62,21 @@ public sealed class LineHistory : IDisposable
         return history;
     }
 
+    // Only the end of an oversized file is read (a history is about 100
+    // bytes an entry): a file grown huge by accident must not slow the start.
+    private const int MaxBytesRead = 4 << 20;
+
     private int Load(string path)
     {
         byte[] bytes;
+        bool cut;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            cut = stream.Length > MaxBytesRead;
+            if (cut) stream.Seek(-MaxBytesRead, SeekOrigin.End);
+            bytes = new byte[Math.Min(stream.Length, MaxBytesRead)];
+            stream.ReadExactly(bytes);
         }
         catch (FileNotFoundException)
         {
@@ -78,16 +87,23 @@ public sealed class LineHistory : IDisposable
             Warn(e.Message);
             return 0;
         }
-        int lines = 0;
+        // A cut file also counts as too long, so that it gets compacted.
+        int lines = cut ? int.MaxValue / 2 : 0;
         var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         int start = 0;
-        for (int i = 0; i <= bytes.Length; i++)
+        if (cut)
+        {
+            // The first line read is probably a piece of one: skip it.
+            int newline = Array.IndexOf(bytes, (byte)'\n');
+            start = newline < 0 ? bytes.Length : newline + 1;
+        }
+        for (int i = start; i <= bytes.Length; i++)
         {
             if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
             ReadOnlySpan<byte> line = bytes.AsSpan(start, i - start);
             start = i + 1;
             if (line.IsEmpty) continue;
-            lines++;
+            if (lines < int.MaxValue / 2) lines++;
             if (line.Contains((byte)0)) continue; // zeros: a tail torn by a crash
             try
             {

@@ -57,6 +57,24 @@ public sealed class LineHistoryTests : IDisposable
     }
 
     [Fact]
+    public void AnOversizedFileIsReadFromItsEndAndCompacted()
+    {
+        // 6 MB of old entries, then the newest ones.
+        using (var writer = new StreamWriter(PathOf))
+        {
+            for (int i = 0; i < 60_000; i++) writer.Write($"old entry {i} {new string('-', 90)}\n");
+            writer.Write("newest one\nnewest two\n");
+        }
+        using (var history = LineHistory.Open(PathOf, TextWriter.Null, capacity: 1000))
+        {
+            Assert.Equal(1000, history.Entries.Count);
+            Assert.Equal(["newest one", "newest two"], history.Entries.TakeLast(2));
+            Assert.All(history.Entries.SkipLast(2), e => Assert.Matches(@"^old entry \d+ -{90}$", e));
+        }
+        Assert.True(new FileInfo(PathOf).Length < 200_000, "the file should have been compacted");
+    }
+
+    [Fact]
     public void AnUnwritableHistoryStaysInMemoryAndSaysSoOnce()
     {
         Directory.CreateDirectory(PathOf); // a directory where the file should be: every open fails
