@@ -1,5 +1,6 @@
 using KenShell.Tests.Support;
 using Xunit;
+using static KenShell.Tests.Support.TmuxSession;
 
 namespace KenShell.Tests.Shell;
 
@@ -8,8 +9,6 @@ public sealed class InteractiveTerminalTests : IDisposable
 {
     private readonly StoreDirectory _dir = new();
 
-    private static string[] Lines(string screen) =>
-        screen.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
 
     [Fact]
     public void CtrlCInterruptsTheRunningTurnRollsItBackAndReturnsToThePrompt()

@@ -1,5 +1,6 @@
 using KenShell.Tests.Support;
 using Xunit;
+using static KenShell.Tests.Support.TmuxSession;
 
 namespace KenShell.Tests.Shell;
 
@@ -11,16 +12,12 @@ public sealed class LineEditorTerminalTests : IDisposable
 {
     private readonly StoreDirectory _dir = new();
 
-    private static string[] Lines(string screen) =>
-        screen.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
-
-    private static string Last(string screen) => Lines(screen) is { Length: > 0 } lines ? lines[^1] : "";
 
     private TmuxSession Start(int width = 150)
     {
         var term = new TmuxSession(_dir.Path,
             $"exec env KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}", width);
-        term.WaitFor(s => Last(s) == ">", "the prompt");
+        term.WaitFor(s => LastLine(s) == ">", "the prompt");
         return term;
     }
 
@@ -39,42 +36,42 @@ public sealed class LineEditorTerminalTests : IDisposable
 
         term.SendText("counterV");
         term.SendKeys("Tab");
-        term.WaitFor(s => Last(s) == "> counterValue", "counterValue completed");
+        term.WaitFor(s => LastLine(s) == "> counterValue", "counterValue completed");
         term.SendKeys("Enter");
         term.WaitFor(s => Lines(s)[^2] == "41", "the completed input to run");
 
         // Along a path, through the prototype chain.
         term.SendText("account.owner.fullN");
         term.SendKeys("Tab");
-        term.WaitFor(s => Last(s) == "> account.owner.fullName", "a property completed");
+        term.WaitFor(s => LastLine(s) == "> account.owner.fullName", "a property completed");
         term.SendText(".padE");
         term.SendKeys("Tab");
-        term.WaitFor(s => Last(s) == "> account.owner.fullName.padEnd", "a String.prototype method completed");
+        term.WaitFor(s => LastLine(s) == "> account.owner.fullName.padEnd", "a String.prototype method completed");
         term.SendKeys("C-u");
 
         // Ambiguous: a second Tab lists the candidates and the line comes back.
         term.SendText("Array.prototype.fl");
         term.SendKeys("Tab");
-        term.WaitFor(s => Last(s) == "> Array.prototype.flat", "the common prefix");
+        term.WaitFor(s => LastLine(s) == "> Array.prototype.flat", "the common prefix");
         term.SendKeys("Tab");
-        term.WaitFor(s => s.Contains("flat     flatMap") && Last(s) == "> Array.prototype.flat", "the candidates listed");
+        term.WaitFor(s => s.Contains("flat     flatMap") && LastLine(s) == "> Array.prototype.flat", "the candidates listed");
         term.SendKeys("C-u");
 
         // A getter is listed but never called, not even to complete past it.
         term.SendText("account.bal");
         term.SendKeys("Tab");
-        term.WaitFor(s => Last(s) == "> account.balance", "the getter's name completed");
+        term.WaitFor(s => LastLine(s) == "> account.balance", "the getter's name completed");
         term.SendText(".ce");
         term.SendKeys("Tab", "Tab");
         Thread.Sleep(300);
-        Assert.Equal("> account.balance.ce", Last(term.Screen()));
+        Assert.Equal("> account.balance.ce", LastLine(term.Screen()));
         term.SendKeys("C-u");
         Run(term, "getterCalls", "0");
 
         // Dot commands at the start of an input.
         term.SendText(".chec");
         term.SendKeys("Tab");
-        term.WaitFor(s => Last(s) == "> .checkpoint", ".checkpoint completed");
+        term.WaitFor(s => LastLine(s) == "> .checkpoint", ".checkpoint completed");
     }
 
     [Fact]
@@ -86,21 +83,21 @@ public sealed class LineEditorTerminalTests : IDisposable
         term.SendText("'hello ' + '");
         term.SendKeys("End");
         term.SendText("'");
-        term.WaitFor(s => Last(s) == "> 'hello ' + 'world'", "the edited line");
+        term.WaitFor(s => LastLine(s) == "> 'hello ' + 'world'", "the edited line");
         term.SendKeys("Enter");
         term.WaitFor(s => Lines(s)[^2] == "'hello world'", "its value");
 
         // Ctrl-A / Ctrl-E / Ctrl-K / Ctrl-Y / Ctrl-W / Alt-B / Ctrl-U.
         term.SendText("1 + 2 + 300");
         term.SendKeys("C-a", "M-f", "C-k");
-        term.WaitFor(s => Last(s) == "> 1", "Ctrl-K after a word");
+        term.WaitFor(s => LastLine(s) == "> 1", "Ctrl-K after a word");
         term.SendKeys("C-y", "C-y");
-        term.WaitFor(s => Last(s) == "> 1 + 2 + 300 + 2 + 300", "yanked twice");
+        term.WaitFor(s => LastLine(s) == "> 1 + 2 + 300 + 2 + 300", "yanked twice");
         term.SendKeys("C-w", "C-w");
         // (The screen's lines are compared without their trailing spaces.)
-        term.WaitFor(s => Last(s) == "> 1 + 2 + 300 +", "two words deleted");
+        term.WaitFor(s => LastLine(s) == "> 1 + 2 + 300 +", "two words deleted");
         term.SendKeys("M-b", "BSpace");
-        term.WaitFor(s => Last(s) == "> 1 + 2 +300 +", "word left, backspace");
+        term.WaitFor(s => LastLine(s) == "> 1 + 2 +300 +", "word left, backspace");
         term.SendKeys("C-e", "BSpace", "BSpace", "BSpace");
         term.SendKeys("Enter");
         term.WaitFor(s => Lines(s)[^2] == "303", "the edited sum");
@@ -117,16 +114,16 @@ public sealed class LineEditorTerminalTests : IDisposable
     {
         using var term = Start();
         term.SendLine("function area(w, h) {");
-        term.WaitFor(s => Last(s) == "...", "the continuation prompt");
+        term.WaitFor(s => LastLine(s) == "...", "the continuation prompt");
         term.SendLine("  return w * h");
         term.SendLine("}");
-        term.WaitFor(s => Last(s) == ">", "the prompt back");
+        term.WaitFor(s => LastLine(s) == ">", "the prompt back");
         Run(term, "area(6, 7)", "42");
         // Ctrl-C drops a pending multi-line input.
         term.SendLine("const broken = {");
-        term.WaitFor(s => Last(s) == "...", "the continuation prompt");
+        term.WaitFor(s => LastLine(s) == "...", "the continuation prompt");
         term.SendKeys("C-c");
-        term.WaitFor(s => Last(s) == ">", "the first prompt again");
+        term.WaitFor(s => LastLine(s) == ">", "the first prompt again");
         Run(term, "typeof broken", "'undefined'");
 
         // .editor: lines without a prompt until Ctrl-D, which runs the block
@@ -136,7 +133,7 @@ public sealed class LineEditorTerminalTests : IDisposable
         term.SendLine("const side = 6");
         term.SendText("side * 7");
         term.SendKeys("C-d");
-        term.WaitFor(s => Lines(s)[^2] == "42" && Last(s) == ">", "the block's value");
+        term.WaitFor(s => Lines(s)[^2] == "42" && LastLine(s) == ">", "the block's value");
     }
 
     [Fact]
@@ -159,32 +156,32 @@ public sealed class LineEditorTerminalTests : IDisposable
         {
             // Up: the newest entry; Up again: the one before.
             term.SendKeys("Up");
-            term.WaitFor(s => Last(s) == "> 1 + 1", "the newest entry");
+            term.WaitFor(s => LastLine(s) == "> 1 + 1", "the newest entry");
             term.SendKeys("Up");
-            term.WaitFor(s => Last(s) == "> fruit.toUpperCase()", "the entry before");
+            term.WaitFor(s => LastLine(s) == "> fruit.toUpperCase()", "the entry before");
             term.SendKeys("Down", "Down");
-            term.WaitFor(s => Last(s) == ">", "back to the empty line");
+            term.WaitFor(s => LastLine(s) == ">", "back to the empty line");
 
             // Up with text typed: only the entries that start with it.
             term.SendText("let");
             term.SendKeys("Up");
-            term.WaitFor(s => Last(s) == "> let fruit = 'apple'", "the entry starting with 'let'");
+            term.WaitFor(s => LastLine(s) == "> let fruit = 'apple'", "the entry starting with 'let'");
             term.SendKeys("C-u");
 
             // Ctrl-R: reverse incremental search; Enter runs the match.
             term.SendKeys("C-r");
             term.SendText("Upper");
-            term.WaitFor(s => Last(s) == "(reverse-i-search)`Upper': fruit.toUpperCase()", "the search");
+            term.WaitFor(s => LastLine(s) == "(reverse-i-search)`Upper': fruit.toUpperCase()", "the search");
             term.SendKeys("Enter");
-            term.WaitFor(s => Lines(s)[^2] == "'APPLE'" && Last(s) == ">", "the found entry to run");
+            term.WaitFor(s => Lines(s)[^2] == "'APPLE'" && LastLine(s) == ">", "the found entry to run");
 
             // A failed search says so, and Ctrl-G gives the line back as it was.
             term.SendText("kept");
             term.SendKeys("C-r");
             term.SendText("zzz");
-            term.WaitFor(s => Last(s).StartsWith("(failed reverse-i-search)`zzz'", StringComparison.Ordinal), "the failed search");
+            term.WaitFor(s => LastLine(s).StartsWith("(failed reverse-i-search)`zzz'", StringComparison.Ordinal), "the failed search");
             term.SendKeys("C-g");
-            term.WaitFor(s => Last(s) == "> kept", "the line before the search");
+            term.WaitFor(s => LastLine(s) == "> kept", "the line before the search");
             term.SendKeys("C-u");
             term.SendLine(".exit");
         }
@@ -195,7 +192,7 @@ public sealed class LineEditorTerminalTests : IDisposable
         {
             term.SendKeys("Up");
             Thread.Sleep(300);
-            Assert.Equal(">", Last(term.Screen()));
+            Assert.Equal(">", LastLine(term.Screen()));
         }
     }
 

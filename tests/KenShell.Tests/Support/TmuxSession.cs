@@ -44,6 +44,13 @@ public sealed class TmuxSession : IDisposable
     /// <summary>Appends everything the pane is sent from now on to <paramref name="file"/> (tmux pipe-pane).</summary>
     public void RecordTo(string file) => Tmux("pipe-pane", "-o", "-t", _name, $"cat >> '{file}'");
 
+    /// <summary>The screen's non-empty lines, without trailing spaces.</summary>
+    public static string[] Lines(string screen) =>
+        screen.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+
+    /// <summary>The screen's last non-empty line (where the prompt is).</summary>
+    public static string LastLine(string screen) => Lines(screen) is { Length: > 0 } lines ? lines[^1] : "";
+
     public string Screen() => Tmux("capture-pane", "-p", "-t", _name);
 
     /// <summary>The screen with its colours, as escape sequences (capture-pane -e).</summary>
