@@ -197,6 +197,27 @@ public sealed class LineEditorTerminalTests : IDisposable
     }
 
     [Fact]
+    public void AGarbledHistoryFileCostsNothingButItsGarbage()
+    {
+        Assert.Equal(0, Kenshell.Run(_dir.Path, "let kept = 'state'\n").ExitCode);
+        // Random bytes with one good line in the middle, as a bad disk or a
+        // stray program might leave them.
+        var random = new Random(11);
+        byte[] noise = new byte[5000];
+        random.NextBytes(noise);
+        for (int i = 0; i < noise.Length; i += 97) noise[i] = 0; // never a line that could pass for text
+        byte[] good = "kept.length\n"u8.ToArray();
+        File.WriteAllBytes(Path.Combine(_dir.Path, _dir.Prefix + "history"), [.. noise, (byte)'\n', .. good, .. noise]);
+
+        using var term = Start();
+        Run(term, "kept", "'state'");
+        term.SendKeys("Up", "Up");
+        term.WaitFor(s => LastLine(s) == "> kept.length", "the good line from the garbled file");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "5", "it to run");
+    }
+
+    [Fact]
     public void TimerOutputPrintsAboveTheLineBeingTyped()
     {
         using var term = Start();
