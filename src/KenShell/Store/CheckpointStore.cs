@@ -277,6 +277,7 @@ public sealed class CheckpointStore
         string tmp = _layout.TemporaryCheckpointPath(turn);
         string final = _layout.CheckpointPath(turn);
         string? failure = writer.Wait(CheckpointTimeout);
+        failure ??= FaultInjection.CheckpointChildFault(tmp);
         lock (Sync)
         {
             if (failure is not null)
@@ -289,6 +290,7 @@ public sealed class CheckpointStore
                 // The child fsynced the file; this rename and the directory
                 // fsync make it the newest durable checkpoint.
                 FaultInjection.Hit(FaultInjection.CheckpointBeforeRename);
+                FaultInjection.BeforeRename(final);
                 File.Move(tmp, final, overwrite: true);
                 FaultInjection.Hit(FaultInjection.CheckpointAfterRename);
                 Durability.SyncDirectory(_layout.Directory);

@@ -65,6 +65,12 @@ public sealed class PersistentStore : IDisposable
     {
         var clock = Stopwatch.StartNew();
         _checkpoints.RemoveUnfinished();
+        if (File.Exists(_layout.GenesisPath + ".tmp"))
+        {
+            // A genesis write that never finished: never renamed, so nothing uses it.
+            File.Delete(_layout.GenesisPath + ".tmp");
+            _diagnostics.WriteLine($"kenshell: removed {Path.GetFileName(_layout.GenesisPath)}.tmp: an unfinished genesis write");
+        }
         foreach (string tmp in TurnLogPruner.DeleteUnfinishedSegments(_layout))
             _diagnostics.WriteLine($"kenshell: removed {Path.GetFileName(tmp)}: an unfinished log segment creation");
 
@@ -97,17 +103,20 @@ public sealed class PersistentStore : IDisposable
                                        "The damaged files were kept (*.damaged) and nothing was deleted.");
             }
             JsShell fresh = JsShell.CreateFresh(prelude, null, out byte[] genesisTape);
+            bool genesisWritten = false;
             try
             {
                 PrepareShell?.Invoke(fresh);
                 _checkpoints.CreateGenesis(fresh);
                 new GenesisFile(_checkpoints.StoreId, genesisTape).Write(_layout);
+                genesisWritten = true;
                 _writer = new TurnLogWriter(_layout, _checkpoints.StoreId);
                 _writer.StartSegment(1);
             }
             catch
             {
                 fresh.Dispose();
+                UndoCreation(genesisWritten);
                 throw;
             }
             Turn = 0;
@@ -153,6 +162,37 @@ public sealed class PersistentStore : IDisposable
         {
             shell.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creating a new store failed part way (an I/O error): removes what the
+    /// attempt made, so that the next start creates the store afresh instead
+    /// of opening a half-made one (found by the torture suite: a failed
+    /// genesis write left ckpt_0 without its genesis record, and every later
+    /// start opened that store, which then could never be rebuilt with
+    /// --rebuild nor check its checkpoints' store id). Nothing in these files
+    /// was ever committed: no turn has run. Best effort: what cannot be
+    /// removed is a store without turns, which opens as before.
+    /// </summary>
+    private void UndoCreation(bool genesisWritten)
+    {
+        _writer?.Dispose();
+        _writer = null;
+        var made = new List<string>
+        {
+            _layout.CheckpointPath(0), _layout.TemporaryCheckpointPath(0), _layout.GenesisPath + ".tmp",
+            _layout.LogSegmentPath(1), _layout.TemporaryLogSegmentPath(1),
+        };
+        if (genesisWritten) made.Add(_layout.GenesisPath);
+        try
+        {
+            foreach (string path in made) File.Delete(path);
+            Durability.SyncDirectory(_layout.Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _diagnostics.WriteLine($"kenshell: could not remove the files of the store that could not be created: {e.Message}");
         }
     }
 
