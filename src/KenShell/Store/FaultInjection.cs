@@ -21,6 +21,9 @@ namespace KenShell.Store;
 /// <item><c>enospc</c>: the write fails with ENOSPC before writing anything.</item>
 /// <item><c>fsync-fail</c>: fsync/fdatasync fails with EIO.</item>
 /// <item><c>rename-fail</c>: the rename that puts a new file in place fails.</item>
+/// <item><c>read-only</c>: every write, fsync and rename fails with EROFS (the
+/// store's file system was remounted read-only under a running shell; a
+/// real read-only mount refuses that while files are open for writing).</item>
 /// </list>
 /// Targets are store file kinds, named from the file the operation touches:
 /// <c>log</c> (turn-log segments), <c>checkpoint</c>, <c>genesis</c>, <c>dir</c>
@@ -47,6 +50,7 @@ public static class FaultInjection
     public const string NoSpace = "enospc";
     public const string FsyncFail = "fsync-fail";
     public const string RenameFail = "rename-fail";
+    public const string ReadOnly = "read-only";
 
     private static readonly string? Point;
     private static readonly int Count = 1;
@@ -104,6 +108,7 @@ public static class FaultInjection
             return Injected(ShortWrite, path, $"short write: {prefix} of {length} bytes written, then Input/output error (EIO)");
         }
         if (Fires(NoSpace, target)) return Injected(NoSpace, path, "No space left on device (ENOSPC)");
+        if (Fires(ReadOnly, target)) return Injected(ReadOnly, path, "Read-only file system (EROFS)");
         return null;
     }
 
@@ -111,14 +116,18 @@ public static class FaultInjection
     public static void BeforeSync(string path)
     {
         if (Rules.Length == 0) return;
-        if (Fires(FsyncFail, TargetOf(path))) throw Injected(FsyncFail, path, "fsync failed: Input/output error (EIO)");
+        string target = TargetOf(path);
+        if (Fires(FsyncFail, target)) throw Injected(FsyncFail, path, "fsync failed: Input/output error (EIO)");
+        if (Fires(ReadOnly, target)) throw Injected(ReadOnly, path, "fsync failed: Read-only file system (EROFS)");
     }
 
     /// <summary>Before a rename that puts <paramref name="to"/> in place: throws if it is to fail.</summary>
     public static void BeforeRename(string to)
     {
         if (Rules.Length == 0) return;
-        if (Fires(RenameFail, TargetOf(to))) throw Injected(RenameFail, to, "rename failed: Input/output error (EIO)");
+        string target = TargetOf(to);
+        if (Fires(RenameFail, target)) throw Injected(RenameFail, to, "rename failed: Input/output error (EIO)");
+        if (Fires(ReadOnly, target)) throw Injected(ReadOnly, to, "rename failed: Read-only file system (EROFS)");
     }
 
     /// <summary>
@@ -142,6 +151,7 @@ public static class FaultInjection
         }
         if (Fires(NoSpace, target)) return Injected(NoSpace, temporaryPath, "writing the checkpoint: No space left on device (ENOSPC)").Message;
         if (Fires(FsyncFail, target)) return Injected(FsyncFail, temporaryPath, "fsync of the checkpoint failed: Input/output error (EIO)").Message;
+        if (Fires(ReadOnly, target)) return Injected(ReadOnly, temporaryPath, "writing the checkpoint: Read-only file system (EROFS)").Message;
         return null;
     }
 
