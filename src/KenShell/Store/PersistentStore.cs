@@ -127,23 +127,26 @@ public sealed class PersistentStore : IDisposable
         try
         {
             PrepareShell?.Invoke(shell);
-            var reader = new TurnLogReader(_layout, _checkpoints.StoreId);
-            TurnLogReadResult log = reader.Read();
-            if (log.IsCorrupt && CoveredBy(log.CorruptPath!, loaded.Turn))
+            // Every byte of the log is checked, but recovery reads only the
+            // segments it needs: those with turns after the checkpoint. Damage
+            // in a segment the checkpoint already covers is reported and set
+            // aside; it must not cost the intact later segments (found by the
+            // torture suite: a bit flip in an old segment cost every turn after
+            // the newest checkpoint). Nor may a gap before the needed turns:
+            // after a repair set a damaged segment aside and checkpointed the
+            // state, the next segment starts after the gap, and reading the
+            // whole log called that damage and set aside the turns committed
+            // since (found by the torture suite: a turn whose output was seen
+            // was lost on the second start after a bit flip).
+            TurnLogReadResult whole = new TurnLogReader(_layout, _checkpoints.StoreId).Read();
+            if (whole.IsCorrupt && CoveredBy(whole.CorruptPath!, loaded.Turn))
             {
-                // The damage is in a segment whose turns the checkpoint being
-                // loaded already holds: report it and set it aside, then read
-                // the log from the first segment recovery needs. Stopping at it
-                // instead (as reading the whole log does) would throw away the
-                // intact later segments, and with them committed turns (found by
-                // the torture suite: a bit flip in an old segment cost every
-                // turn after the newest checkpoint).
-                foreach (string problem in log.Problems)
+                foreach (string problem in whole.Problems)
                     _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
-                MoveAside(log.CorruptPath!, $"it is damaged; it holds only turns that checkpoint {loaded.Turn} already contains, so nothing is lost");
-                reader = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn);
-                log = reader.Read();
+                MoveAside(whole.CorruptPath!, $"it is damaged; it holds only turns that checkpoint {loaded.Turn} already contains, so nothing is lost");
             }
+            var reader = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn);
+            TurnLogReadResult log = reader.Read();
             if (log.HasTornTail)
             {
                 // A crash during an append: that turn never committed, so
