@@ -35,8 +35,8 @@ public sealed partial class StoreFaultTorture(ITestOutputHelper output) : IDispo
         "fsync-fail:log:5", "fsync-fail:log:5+",
         "rename-fail:log:1", "rename-fail:log:1+",
         "fsync-fail:dir:2", "fsync-fail:dir:1+",
-        "short-write:checkpoint:1", "enospc:checkpoint:2+", "fsync-fail:checkpoint:1",
-        "rename-fail:checkpoint:1", "rename-fail:checkpoint:2+",
+        "short-write:checkpoint:1", "enospc:checkpoint:1+", "fsync-fail:checkpoint:1",
+        "rename-fail:checkpoint:1", "rename-fail:checkpoint:1+",
         "read-only:any:6+",
     ];
 
@@ -64,14 +64,17 @@ public sealed partial class StoreFaultTorture(ITestOutputHelper output) : IDispo
         int runs = TortureMode.Scale(6, 150), fired = 0;
         for (int i = 0; i < runs; i++)
         {
-            string fault = $"{kinds[random.Next(kinds.Length)]}:{targets[random.Next(targets.Length)]}:{random.Next(1, 15)}{(random.Next(3) == 0 ? "+" : "")}";
+            string fault = $"{kinds[random.Next(kinds.Length)]}:{targets[random.Next(targets.Length)]}:{random.Next(1, 9)}{(random.Next(3) == 0 ? "+" : "")}";
             if (random.Next(4) == 0)
-                fault += $",{kinds[random.Next(kinds.Length)]}:{targets[random.Next(targets.Length)]}:{random.Next(1, 15)}";
+                fault += $",{kinds[random.Next(kinds.Length)]}:{targets[random.Next(targets.Length)]}:{random.Next(1, 9)}";
             string stderr = RunFaultySession(fault, out _);
-            if (stderr.Contains("[injected ", StringComparison.Ordinal)) fired++;
+            bool hit = stderr.Contains("[injected ", StringComparison.Ordinal);
+            if (hit) fired++;
+            output.WriteLine($"{fault}: {(hit ? "fired" : "not reached")}");
         }
-        // Most random specs must hit something, or the run tested nothing.
-        Assert.True(fired >= runs / 3, $"only {fired} of {runs} random faults fired");
+        // Many random specs name an operation a short session never reaches
+        // (the 14th checkpoint rename...); but if none fired, nothing was tested.
+        Assert.True(fired >= Math.Max(1, runs / 4), $"only {fired} of {runs} random faults fired");
         output.WriteLine($"random store faults ({TortureMode.Name}): {runs} sessions, {fired} with a fault that fired; no committed turn lost, {clock.Elapsed.TotalSeconds:F0} s");
         TortureReport.Time(nameof(StoreFaultTorture) + " (random)", clock.Elapsed);
     }
