@@ -2,7 +2,14 @@
 # kenshell build driver.
 #
 #   ./build.sh          build what is missing (V8 from libnode, native/, src/)
-#   ./build.sh test     build, then run every test (native GoogleTest + C# xunit)
+#   ./build.sh test     build, then run every test (native GoogleTest + C# xunit;
+#                       the torture suite, tests/KenShell.Tests/Torture, in its
+#                       reduced form)
+#   ./build.sh torture  build, then run the torture suite in full
+#                       (KENSHELL_TORTURE=full: 500+ kills, random store faults,
+#                       bit flips...) with the store, crash-point, resource and
+#                       datagram tests it builds on; counts go to
+#                       build/torture-report.txt and are printed at the end
 #   ./build.sh bench    build, then run the benchmarks in bench/ (both; or
 #                       `bench checkpoint ARGS` / `bench roundtrip ARGS` for one)
 #   ./build.sh clean    remove build/
@@ -95,6 +102,19 @@ case "${1:-build}" in
         log "running C# tests"
         dotnet test "$ROOT/KenShell.sln" -c Release --no-build -nologo ${KENSHELL_TEST_FILTER:+--filter "$KENSHELL_TEST_FILTER"}
         ;;
+    torture)
+        build_all
+        log "running the torture suite in full (several minutes)"
+        rm -f "$BUILD/torture-report.txt"
+        start=$(date +%s)
+        status=0
+        KENSHELL_TORTURE=full dotnet test "$ROOT/KenShell.sln" -c Release --no-build -nologo \
+            --filter "FullyQualifiedName~KenShell.Tests.Torture|FullyQualifiedName~KenShell.Tests.Store|FullyQualifiedName~CrashPointTests|FullyQualifiedName~ResourceLimitTests|FullyQualifiedName~AtomicTurnTests|FullyQualifiedName~ForgedDatagramTests|FullyQualifiedName~DatagramFuzzTests" \
+            || status=$?
+        log "torture run took $(( $(date +%s) - start )) s; report (build/torture-report.txt):"
+        cat "$BUILD/torture-report.txt" >&2 || true
+        exit $status
+        ;;
     bench)
         build_all
         case "${2:-}" in
@@ -106,5 +126,5 @@ case "${1:-build}" in
         esac
         ;;
     clean) rm -rf "$BUILD" ;;
-    *) echo "usage: $0 [build|test|bench|clean]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|test|torture|bench|clean]" >&2; exit 2 ;;
 esac

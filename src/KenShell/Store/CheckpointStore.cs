@@ -94,7 +94,7 @@ public sealed class CheckpointStore
             // The genesis record names this store. A checkpoint with another
             // store id was copied in from elsewhere: loading it would replace
             // this store's state with a stranger's.
-            byte[]? expectedStoreId = GenesisFile.Read(_layout, out _)?.StoreId;
+            byte[]? expectedStoreId = CheckGenesis();
             foreach (var (turn, path) in _layout.ListCheckpoints())
             {
                 sawAny = true;
@@ -148,6 +148,48 @@ public sealed class CheckpointStore
             }
             return null;
         }
+    }
+
+    /// <summary>
+    /// The store id the genesis record names, to check the checkpoints
+    /// against; null when there is no usable genesis record. A damaged
+    /// genesis record is reported and set aside. So is one that names a store
+    /// none of the checkpoints belongs to: then the genesis file is the
+    /// stranger (copied in from another store), not every checkpoint; trusting
+    /// it set the whole store aside and started an empty one (found by the
+    /// torture suite: one foreign file must not cost the store).
+    /// </summary>
+    private byte[]? CheckGenesis()
+    {
+        GenesisFile? genesis = GenesisFile.Read(_layout, out string? problem);
+        if (genesis is null)
+        {
+            if (File.Exists(_layout.GenesisPath)) Quarantine(_layout.GenesisPath, problem + "; the store works without it, but cannot be rebuilt with --rebuild");
+            return null;
+        }
+        var ids = new List<byte[]>();
+        foreach (var (_, path) in _layout.ListCheckpoints())
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                var header = new byte[CheckpointHeader.Size];
+                if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length &&
+                    CheckpointHeader.TryParse(header, out _) is { } parsed)
+                {
+                    ids.Add(parsed.StoreId);
+                }
+            }
+            catch (IOException) { }
+        }
+        if (ids.Count > 0 && !ids.Any(id => id.AsSpan().SequenceEqual(genesis.StoreId)))
+        {
+            Quarantine(_layout.GenesisPath,
+                $"it belongs to another store (store id {Convert.ToHexString(genesis.StoreId)}), and none of this store's checkpoints does; " +
+                "the store works without it, but cannot be rebuilt with --rebuild");
+            return null;
+        }
+        return genesis.StoreId;
     }
 
     /// <summary>Starts a new store: a random id and turn 0 = the heap with the prelude, written synchronously.</summary>
@@ -277,6 +319,7 @@ public sealed class CheckpointStore
         string tmp = _layout.TemporaryCheckpointPath(turn);
         string final = _layout.CheckpointPath(turn);
         string? failure = writer.Wait(CheckpointTimeout);
+        failure ??= FaultInjection.CheckpointChildFault(tmp);
         lock (Sync)
         {
             if (failure is not null)
@@ -289,6 +332,7 @@ public sealed class CheckpointStore
                 // The child fsynced the file; this rename and the directory
                 // fsync make it the newest durable checkpoint.
                 FaultInjection.Hit(FaultInjection.CheckpointBeforeRename);
+                FaultInjection.BeforeRename(final);
                 File.Move(tmp, final, overwrite: true);
                 FaultInjection.Hit(FaultInjection.CheckpointAfterRename);
                 Durability.SyncDirectory(_layout.Directory);

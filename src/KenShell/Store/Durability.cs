@@ -12,6 +12,7 @@ public static class Durability
     /// </summary>
     public static void SyncDirectory(string directory)
     {
+        FaultInjection.BeforeSync(directory);
         int fd = Syscall.open(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
         if (fd < 0) throw new IOException($"cannot open directory {directory} to fsync it: {Stdlib.strerror(Stdlib.GetLastError())}");
         try
@@ -31,6 +32,7 @@ public static class Durability
     /// </summary>
     public static void RenameDurably(string from, string to)
     {
+        FaultInjection.BeforeRename(to);
         File.Move(from, to, overwrite: true);
         SyncDirectory(Path.GetDirectoryName(to)!);
     }

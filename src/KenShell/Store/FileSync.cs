@@ -17,12 +17,32 @@ namespace KenShell.Store;
 internal static class FileSync
 {
     /// <summary>fdatasync: the file's data and the metadata needed to read it back (its size), not its timestamps.</summary>
-    public static void DataSync(SafeFileHandle handle, string path) =>
+    public static void DataSync(SafeFileHandle handle, string path)
+    {
+        FaultInjection.BeforeSync(path);
         Run(handle, Syscall.fdatasync, "fdatasync", path);
+    }
 
     /// <summary>fsync: data and all metadata.</summary>
-    public static void FullSync(SafeFileHandle handle, string path) =>
+    public static void FullSync(SafeFileHandle handle, string path)
+    {
+        FaultInjection.BeforeSync(path);
         Run(handle, Syscall.fsync, "fsync", path);
+    }
+
+    /// <summary>
+    /// pwrite of all of <paramref name="data"/> at <paramref name="offset"/>
+    /// (RandomAccess.Write), through the test-only fault layer.
+    /// </summary>
+    public static void Write(SafeFileHandle handle, ReadOnlySpan<byte> data, long offset, string path)
+    {
+        if (FaultInjection.FaultsArmed && FaultInjection.WriteFault(path, data.Length, out int prefix) is { } fault)
+        {
+            if (prefix > 0) RandomAccess.Write(handle, data[..prefix], offset);
+            throw fault;
+        }
+        RandomAccess.Write(handle, data, offset);
+    }
 
     public static void Truncate(SafeFileHandle handle, long length, string path) =>
         Run(handle, fd => Syscall.ftruncate(fd, length), $"ftruncate to {length} bytes", path);

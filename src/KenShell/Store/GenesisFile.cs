@@ -32,9 +32,15 @@ public sealed record GenesisFile(byte[] StoreId, byte[] Tape)
         string tmp = layout.GenesisPath + ".tmp";
         using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
+            if (FaultInjection.WriteFault(layout.GenesisPath, bytes.Length, out int prefix) is { } fault)
+            {
+                stream.Write(bytes.AsSpan(0, prefix));
+                throw fault;
+            }
             stream.Write(bytes);
             // fsync before the rename: the name must never point at data
             // that is not on disk.
+            FaultInjection.BeforeSync(layout.GenesisPath);
             stream.Flush(flushToDisk: true);
         }
         Durability.RenameDurably(tmp, layout.GenesisPath);

@@ -65,6 +65,12 @@ public sealed class PersistentStore : IDisposable
     {
         var clock = Stopwatch.StartNew();
         _checkpoints.RemoveUnfinished();
+        if (File.Exists(_layout.GenesisPath + ".tmp"))
+        {
+            // A genesis write that never finished: never renamed, so nothing uses it.
+            File.Delete(_layout.GenesisPath + ".tmp");
+            _diagnostics.WriteLine($"kenshell: removed {Path.GetFileName(_layout.GenesisPath)}.tmp: an unfinished genesis write");
+        }
         foreach (string tmp in TurnLogPruner.DeleteUnfinishedSegments(_layout))
             _diagnostics.WriteLine($"kenshell: removed {Path.GetFileName(tmp)}: an unfinished log segment creation");
 
@@ -97,17 +103,20 @@ public sealed class PersistentStore : IDisposable
                                        "The damaged files were kept (*.damaged) and nothing was deleted.");
             }
             JsShell fresh = JsShell.CreateFresh(prelude, null, out byte[] genesisTape);
+            bool genesisWritten = false;
             try
             {
                 PrepareShell?.Invoke(fresh);
                 _checkpoints.CreateGenesis(fresh);
                 new GenesisFile(_checkpoints.StoreId, genesisTape).Write(_layout);
+                genesisWritten = true;
                 _writer = new TurnLogWriter(_layout, _checkpoints.StoreId);
                 _writer.StartSegment(1);
             }
             catch
             {
                 fresh.Dispose();
+                UndoCreation(genesisWritten);
                 throw;
             }
             Turn = 0;
@@ -118,15 +127,38 @@ public sealed class PersistentStore : IDisposable
         try
         {
             PrepareShell?.Invoke(shell);
-            var reader = new TurnLogReader(_layout, _checkpoints.StoreId);
+            // Every byte of the log is checked, but recovery reads only the
+            // segments it needs: those with turns after the checkpoint. Damage
+            // in a segment the checkpoint already covers is reported and set
+            // aside; it must not cost the intact later segments (found by the
+            // torture suite: a bit flip in an old segment cost every turn after
+            // the newest checkpoint). Nor may a gap before the needed turns:
+            // after a repair set a damaged segment aside and checkpointed the
+            // state, the next segment starts after the gap, and reading the
+            // whole log called that damage and set aside the turns committed
+            // since (found by the torture suite: a turn whose output was seen
+            // was lost on the second start after a bit flip).
+            TurnLogReadResult whole = new TurnLogReader(_layout, _checkpoints.StoreId).Read();
+            if (whole.IsCorrupt && CoveredBy(whole.CorruptPath!, loaded.Turn))
+            {
+                foreach (string problem in whole.Problems)
+                    _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
+                MoveAside(whole.CorruptPath!, $"it is damaged; it holds only turns that checkpoint {loaded.Turn} already contains, so nothing is lost");
+            }
+            var reader = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn);
             TurnLogReadResult log = reader.Read();
             if (log.HasTornTail)
             {
                 // A crash during an append: that turn never committed, so
                 // its output was never released. Cutting it off loses nothing.
                 long bytes = reader.TruncateTornTail();
-                _diagnostics.WriteLine($"kenshell: cut {bytes} bytes of an unfinished record off the end of {Path.GetFileName(log.TornTailPath)} " +
-                                       "(the process stopped while writing it; that input had not completed)");
+                // A bit flip in the last record looks exactly like a torn
+                // append (a complete length, a bad checksum), so the message
+                // says both, rather than claiming the input never completed.
+                ulong next = (log.NextTurn ?? loaded.Turn + 1);
+                _diagnostics.WriteLine($"kenshell: cut {bytes} bytes of an unfinished or damaged record off the end of {Path.GetFileName(log.TornTailPath)}: " +
+                                       $"the remains of an input that was being committed when the process stopped (its output was never shown), " +
+                                       $"or, if the output of turn {next} was seen, damage that cost that turn");
             }
             foreach (string problem in log.IsCorrupt ? log.Problems : [])
                 _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
@@ -154,6 +186,49 @@ public sealed class PersistentStore : IDisposable
             shell.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Creating a new store failed part way (an I/O error): removes what the
+    /// attempt made, so that the next start creates the store afresh instead
+    /// of opening a half-made one (found by the torture suite: a failed
+    /// genesis write left ckpt_0 without its genesis record, and every later
+    /// start opened that store, which then could never be rebuilt with
+    /// --rebuild nor check its checkpoints' store id). Nothing in these files
+    /// was ever committed: no turn has run. Best effort: what cannot be
+    /// removed is a store without turns, which opens as before.
+    /// </summary>
+    private void UndoCreation(bool genesisWritten)
+    {
+        _writer?.Dispose();
+        _writer = null;
+        var made = new List<string>
+        {
+            _layout.CheckpointPath(0), _layout.TemporaryCheckpointPath(0), _layout.GenesisPath + ".tmp",
+            _layout.LogSegmentPath(1), _layout.TemporaryLogSegmentPath(1),
+        };
+        if (genesisWritten) made.Add(_layout.GenesisPath);
+        try
+        {
+            foreach (string path in made) File.Delete(path);
+            Durability.SyncDirectory(_layout.Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _diagnostics.WriteLine($"kenshell: could not remove the files of the store that could not be created: {e.Message}");
+        }
+    }
+
+    /// <summary>Whether every turn in log segment <paramref name="path"/> is ≤ <paramref name="turn"/>.</summary>
+    private bool CoveredBy(string path, ulong turn)
+    {
+        var segments = _layout.ListLogSegments();
+        for (int i = 0; i + 1 < segments.Count; i++)
+        {
+            // Segment i holds the turns before segment i+1's first.
+            if (segments[i].Path == path) return segments[i + 1].FirstTurn <= turn + 1;
+        }
+        return false;
     }
 
     /// <summary>Why the store cannot be rebuilt by replaying its whole log, or null if it can.</summary>
@@ -372,7 +447,7 @@ public sealed class PersistentStore : IDisposable
             try
             {
                 PrepareShell?.Invoke(loaded.Shell);
-                TurnLogReadResult log = new TurnLogReader(_layout, _checkpoints.StoreId).Read();
+                TurnLogReadResult log = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn).Read();
                 Replay(loaded.Shell, log.Records, loaded.Turn, Turn, out ulong reached);
                 if (reached != Turn)
                     throw new CheckpointFailedException($"the log holds turns only up to {reached}, not {Turn}");

@@ -22,8 +22,17 @@ public sealed class StoreLock : IDisposable
         {
             stream = new FileStream(layout.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException) when (File.Exists(layout.LockPath))
+        catch (IOException e) when (File.Exists(layout.LockPath))
         {
+            // Not every failure to open the lock file means another kenshell
+            // holds it: on a read-only file system (EROFS) or a failing disk
+            // the open fails too, and calling that "in use by another
+            // kenshell (pid N)" sends the user after a process that does not
+            // exist (found by the torture suite on a read-only bind mount).
+            // A read-only open can still ask for the lock: if it gets it,
+            // nobody holds it and the first error is the real one.
+            if (!HeldByAnotherProcess(layout.LockPath))
+                throw new IOException($"cannot open {Path.GetFileName(layout.LockPath)} for writing: {e.Message}", e);
             throw new StoreLockedException(
                 $"the store ken_{layout.Address}_* in {layout.Directory} is in use by another kenshell{DescribeHolder(layout.LockPath)}; " +
                 "only one process may use a store at a time");
@@ -34,6 +43,24 @@ public sealed class StoreLock : IDisposable
         stream.Write(pid);
         stream.Flush();
         return new StoreLock(stream);
+    }
+
+    private static bool HeldByAnotherProcess(string path)
+    {
+        try
+        {
+            // FileShare.None = flock(LOCK_EX | LOCK_NB), which a read-only descriptor may take.
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static string DescribeHolder(string path)

@@ -140,7 +140,7 @@ public sealed class TurnLogWriter : IDisposable
             {
                 Span<byte> header = stackalloc byte[TurnLogFormat.SegmentHeaderSize];
                 TurnLogFormat.WriteSegmentHeader(header, _storeId, firstTurn);
-                RandomAccess.Write(handle, header, 0);
+                FileSync.Write(handle, header, 0, tmp);
                 // fsync, not fdatasync: the file is new, its inode must be on disk
                 // before a name that points to it is.
                 FileSync.FullSync(handle, tmp);
@@ -154,6 +154,7 @@ public sealed class TurnLogWriter : IDisposable
 
         try
         {
+            FaultInjection.BeforeRename(path);
             File.Move(tmp, path, overwrite: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -244,14 +245,14 @@ public sealed class TurnLogWriter : IDisposable
             {
                 if (used + sizes[i].Size > buffer.Length)
                 {
-                    RandomAccess.Write(_segment, buffer.AsSpan(0, used), offset);
+                    FileSync.Write(_segment, buffer.AsSpan(0, used), offset, _segmentPath);
                     offset += used;
                     used = 0;
                 }
                 TurnLogFormat.WriteRecord(buffer.AsSpan(used), records[i], sizes[i].SourceBytes, sizes[i].Utf16);
                 used += sizes[i].Size;
             }
-            RandomAccess.Write(_segment, buffer.AsSpan(0, used), offset);
+            FileSync.Write(_segment, buffer.AsSpan(0, used), offset, _segmentPath);
             // The commit point: the caller may release the turns' output once
             // this returns.
             FaultInjection.Hit(FaultInjection.LogBeforeSync);

@@ -96,7 +96,7 @@ public sealed class CrashPointTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (killed == 0 && DateTime.UtcNow < deadline)
         {
-            foreach (int child in Children(shell.Pid))
+            foreach (int child in ProcessChildren.Of(shell.Pid))
             {
                 Signals.Send(child, Signum.SIGKILL);
                 killed++;
@@ -120,39 +120,13 @@ public sealed class CrashPointTests : IDisposable
         {
             Assert.Equal("0", shell.Eval("var big = Array.from({ length: 400000 }, (_, i) => ({ i, s: 'v' + i })); 0"));
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!Children(shell.Pid).Any() && DateTime.UtcNow < deadline) Thread.Sleep(2);
-            Assert.NotEmpty(Children(shell.Pid));
+            while (!ProcessChildren.Of(shell.Pid).Any() && DateTime.UtcNow < deadline) Thread.Sleep(2);
+            Assert.NotEmpty(ProcessChildren.Of(shell.Pid));
             shell.Kill9();
         }
         KenshellResult r = Kenshell.Run(_dir.Path, "big.length\n");
         Assert.Equal(["400000"], r.StdoutLines);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
-    }
-
-    private static IEnumerable<int> Children(int pid)
-    {
-        var result = new List<int>();
-        string[] tasks;
-        try
-        {
-            tasks = Directory.GetDirectories($"/proc/{pid}/task");
-        }
-        catch (IOException)
-        {
-            return result;
-        }
-        foreach (string task in tasks)
-        {
-            // A thread that exits between the listing and the read must not
-            // hide the children of the others.
-            try
-            {
-                string children = File.ReadAllText(Path.Combine(task, "children"));
-                foreach (string c in children.Split(' ', StringSplitOptions.RemoveEmptyEntries)) result.Add(int.Parse(c));
-            }
-            catch (IOException) { }
-        }
-        return result;
     }
 
     public void Dispose() => _dir.Dispose();

@@ -118,31 +118,6 @@ public sealed class CorruptionTests : IDisposable
     }
 
     [Fact]
-    public void TenShellsStartedOnOneStoreAtOnceExactlyOneRuns()
-    {
-        Kenshell.Run(_dir.Path, "x = 1\n");
-        var shells = Enumerable.Range(0, 10).Select(_ => Kenshell.Start(_dir.Path)).ToList();
-        try
-        {
-            foreach (var s in shells) s.Send("x");
-            Thread.Sleep(2000);
-            foreach (var s in shells) s.CloseInput();
-            var results = shells.Select(s => s.WaitForExit(Kenshell.DefaultTimeout)).ToList();
-            Assert.Single(results, r => r.ExitCode == 0);
-            Assert.Equal(["1"], results.Single(r => r.ExitCode == 0).StdoutLines);
-            Assert.All(results.Where(r => r.ExitCode != 0), r =>
-            {
-                Assert.Equal(3, r.ExitCode);
-                Assert.Contains("in use by another kenshell", r.Stderr);
-            });
-        }
-        finally
-        {
-            foreach (var s in shells) s.Dispose();
-        }
-    }
-
-    [Fact]
     public void VerifyRejectsEveryTruncationOfAFile()
     {
         MakeStore();

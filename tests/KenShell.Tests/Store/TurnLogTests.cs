@@ -463,53 +463,50 @@ public sealed class TurnLogTests : IDisposable
     // ---------------------------------------------------------------- empty files
 
     [Fact]
-    public void ZeroLengthLastSegmentIsATornTailRemovedByTruncation()
+    public void ZeroLengthLastSegmentIsDamageNotATornTail()
     {
+        // A segment is put in place only after its header is durable, so an
+        // empty one was damaged later, and whatever records it held are lost:
+        // damage, reported, never cut off quietly as an unfinished append.
         WriteLog(1, 3, 1);
         File.WriteAllBytes(_layout.LogSegmentPath(4), []);
         var reader = new TurnLogReader(_layout, _storeId);
         TurnLogReadResult result = reader.Read();
         AssertTurns(1, 3, result);
-        Assert.True(result.HasTornTail);
-        Assert.False(result.IsCorrupt);
-        Assert.Equal(_layout.LogSegmentPath(4), result.TornTailPath);
-        Assert.Equal(0, result.TornTailOffset);
-        Assert.Equal(0, result.TornTailBytes);
+        Assert.False(result.HasTornTail);
+        Assert.True(result.IsCorrupt);
+        Assert.Equal(_layout.LogSegmentPath(4), result.CorruptPath);
+        Assert.Contains(result.Problems, p => p.Contains("records it held are lost", StringComparison.Ordinal));
         Assert.Equal(_layout.LogSegmentPath(1), result.ValidEndPath);
         Assert.Equal(4UL, result.NextTurn);
-
-        reader.TruncateTornTail();
-        Assert.False(File.Exists(_layout.LogSegmentPath(4)));
-        using (var writer = new TurnLogWriter(_layout, _storeId))
-        {
-            writer.Resume(reader.LastResult!);
-            writer.Append(Record(4));
-            writer.StartSegment(5);
-            writer.Append(Record(5));
-        }
-        TurnLogReadResult after = Read();
-        Assert.Empty(after.Problems);
-        AssertTurns(1, 5, after);
+        Assert.Equal(0, reader.TruncateTornTail());
+        Assert.True(File.Exists(_layout.LogSegmentPath(4)));
     }
 
     [Fact]
-    public void ZeroLengthOnlySegmentHoldsNothing()
+    public void SegmentsCoveredByTheRecoveryCheckpointCanBeSkipped()
+    {
+        WriteLog(1, 6, 1, 4);
+        byte[] first = File.ReadAllBytes(_layout.LogSegmentPath(1));
+        first[^3] ^= 0x20;
+        File.WriteAllBytes(_layout.LogSegmentPath(1), first);
+        Assert.True(new TurnLogReader(_layout, _storeId).Read().IsCorrupt);
+        TurnLogReadResult fromThree = new TurnLogReader(_layout, _storeId, skipThroughTurn: 3).Read();
+        Assert.Empty(fromThree.Problems);
+        AssertTurns(4, 6, fromThree);
+    }
+
+    [Fact]
+    public void ZeroLengthOnlySegmentIsDamage()
     {
         File.WriteAllBytes(_layout.LogSegmentPath(1), []);
         var reader = new TurnLogReader(_layout, _storeId);
         TurnLogReadResult result = reader.Read();
         Assert.Empty(result.Records);
-        Assert.True(result.HasTornTail);
+        Assert.False(result.HasTornTail);
+        Assert.Equal(_layout.LogSegmentPath(1), result.CorruptPath);
         Assert.Null(result.ValidEndPath);
         Assert.Null(result.NextTurn);
-        reader.TruncateTornTail();
-        Assert.Empty(_layout.ListLogSegments());
-        using (var writer = new TurnLogWriter(_layout, _storeId))
-        {
-            writer.StartSegment(1);
-            writer.Append(Record(1));
-        }
-        AssertTurns(1, 1, Read());
     }
 
     [Fact]
