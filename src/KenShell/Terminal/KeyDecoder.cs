@@ -13,7 +13,10 @@ public sealed class KeyDecoder
 {
     private readonly List<byte> _pending = new();
 
-    /// <summary>True when the bytes so far end inside a sequence (a lone ESC, say).</summary>
+    /// <summary>
+    /// True while bytes wait to be decoded: keys not yet taken, or the start
+    /// of a sequence (a lone ESC, say) when <see cref="TryNext"/> has just said no.
+    /// </summary>
     public bool HasPartial => _pending.Count > 0;
 
     public void Feed(ReadOnlySpan<byte> bytes)

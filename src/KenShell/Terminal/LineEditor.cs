@@ -30,6 +30,7 @@ public sealed class LineEditor : IDisposable
     private bool _startOfInput = true;
     private bool _blockMode;
     private bool _drawn;
+    private bool _stale; // keys changed the line since the last redraw
     private int _cursorRow;
 
     private string _killed = "";
@@ -98,11 +99,14 @@ public sealed class LineEditor : IDisposable
                 if (left is { } l && l < TimeSpan.Zero) left = TimeSpan.Zero;
                 switch (_keys.Next(left, out KeyPress key))
                 {
+                    // The screen is left alone unless keys changed the line
+                    // without a redraw: the shell comes back here every
+                    // 100 ms while it listens for messages.
                     case InputEvent.Timeout:
-                        Refresh();
+                        if (_stale) Refresh();
                         return EditorEvent.Timeout;
                     case InputEvent.Woken:
-                        Refresh();
+                        if (_stale) Refresh();
                         return EditorEvent.Woken;
                     case InputEvent.Closed:
                         return EditorEvent.EndOfInput;
@@ -110,7 +114,8 @@ public sealed class LineEditor : IDisposable
                 EditorEvent? done = _searching ? HandleSearchKey(key, out line) : HandleKey(key, out line);
                 if (done is { } result) return result;
                 // A paste arrives as many keys at once: draw once it is all in.
-                if (!_keys.HasBufferedKeys) Refresh();
+                if (_keys.HasBufferedKeys) _stale = true;
+                else Refresh();
             }
         }
         finally
@@ -227,10 +232,7 @@ public sealed class LineEditor : IDisposable
             case 'd':
                 if (_blockMode)
                 {
-                    line = _buffer.Text;
-                    MoveBelow();
-                    _buffer.Clear();
-                    History.Add(line);
+                    line = Submit();
                     return EditorEvent.EndOfInput;
                 }
                 if (_buffer.Length == 0)
@@ -470,6 +472,7 @@ public sealed class LineEditor : IDisposable
         _output.Write(screen.ToString());
         _output.Flush();
         _drawn = true;
+        _stale = false;
         _cursorRow = row;
     }
 
