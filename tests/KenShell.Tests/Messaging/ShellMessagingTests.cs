@@ -33,18 +33,8 @@ public sealed class ShellMessagingTests : IDisposable
         Kenshell.Start(dir.Path, address, [], Network(faults));
 
     /// <summary>Polls an expression in a shell until it prints the expected value.</summary>
-    private static void WaitFor(Kenshell shell, string expression, string expected, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        string last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = shell.Eval(expression);
-            if (last == expected) return;
-            Thread.Sleep(100);
-        }
-        Assert.Fail($"`{expression}` printed {last}, never {expected}\nstderr: {shell.Stderr}");
-    }
+    private static void WaitFor(Kenshell shell, string expression, string expected, TimeSpan? timeout = null) =>
+        shell.WaitForValue(expression, expected, timeout ?? TimeSpan.FromSeconds(60));
 
     [Fact]
     public void MessagesArriveExactlyOnceInOrderAndValuesAreStructuredClones()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KenShell.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -17,19 +16,10 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
     private readonly string _mount = Directory.CreateTempSubdirectory("kenshell-fullfs-").FullName;
     private bool _mounted;
 
-    private static int Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
-
     [Fact]
     public void ATurnThatCannotBeLoggedOnAFullDiskIsRolledBackAndTheShellGoesOn()
     {
-        if (Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", _mount) != 0)
+        if (SystemTool.Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", _mount) != 0)
         {
             output.WriteLine("SKIPPED: mounting a tmpfs is not permitted here; the disk-full test did not run.");
             return;
@@ -59,7 +49,7 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        if (_mounted) Run("umount", _mount);
+        if (_mounted) SystemTool.Run("umount", _mount);
         try { Directory.Delete(_mount, recursive: true); } catch (IOException) { }
     }
 }

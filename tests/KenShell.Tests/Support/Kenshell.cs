@@ -116,6 +116,23 @@ public sealed class Kenshell : IDisposable
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
+    /// <summary>
+    /// Evaluates <paramref name="expression"/> every <paramref name="poll"/>
+    /// (100 ms unless given) until it prints <paramref name="expected"/>;
+    /// fails the test, prefixing <paramref name="failure"/>, after <paramref name="timeout"/>.
+    /// Each evaluation is a turn of its own.
+    /// </summary>
+    public void WaitForValue(string expression, string expected, TimeSpan timeout, TimeSpan? poll = null, string failure = "")
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string value;
+        while ((value = Eval(expression)) != expected)
+        {
+            Xunit.Assert.True(DateTime.UtcNow < deadline, $"{failure}`{expression}` is {value}, never {expected}\n{Stderr}");
+            Thread.Sleep(poll ?? TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary>Waits until stderr contains the text (it is read by another thread), then returns stderr.</summary>
     public string WaitForStderr(string text, TimeSpan? timeout = null)
     {

@@ -160,16 +160,8 @@ public sealed partial class MessagingFaultTorture(ITestOutputHelper output) : ID
         return long.Parse(m.Groups[1].Value);
     }
 
-    private static void WaitFor(Kenshell shell, string expression, string expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        string value;
-        while ((value = shell.Eval(expression)) != expected)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"`{expression}` is {value}, never {expected}\n{shell.Stderr}");
-            Thread.Sleep(100);
-        }
-    }
+    private static void WaitFor(Kenshell shell, string expression, string expected) =>
+        shell.WaitForValue(expression, expected, TimeSpan.FromSeconds(90));
 
     [GeneratedRegex(@"dropped (\d+) malformed")]
     private static partial Regex MalformedPattern();

@@ -141,16 +141,8 @@ public sealed class MessagingKillTorture(ITestOutputHelper output) : IDisposable
         return shell;
     }
 
-    private static void WaitFor(Kenshell shell, string expression, string expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        string value;
-        while ((value = shell.Eval(expression)) != expected)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"lost message: `{expression}` is {value}, never {expected}\n{shell.Stderr}");
-            Thread.Sleep(100);
-        }
-    }
+    private static void WaitFor(Kenshell shell, string expression, string expected) =>
+        shell.WaitForValue(expression, expected, TimeSpan.FromSeconds(120), failure: "lost message: ");
 
     public void Dispose()
     {

@@ -129,16 +129,8 @@ public sealed partial class RandomKillTorture(ITestOutputHelper output) : IDispo
         Assert.DoesNotContain("Uncaught", stderr);
     }
 
-    private static void WaitFor(Kenshell shell, string expression, string expected)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        string value;
-        while ((value = shell.Eval(expression)) != expected)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"`{expression}` is {value}, never {expected}\n{shell.Stderr}");
-            Thread.Sleep(50);
-        }
-    }
+    private static void WaitFor(Kenshell shell, string expression, string expected) =>
+        shell.WaitForValue(expression, expected, TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(50));
 
     [GeneratedRegex(@"^'ok:(\d+)'$")]
     private static partial Regex OkPattern();

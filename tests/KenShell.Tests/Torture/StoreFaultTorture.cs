@@ -230,18 +230,9 @@ public sealed partial class StoreFaultTorture(ITestOutputHelper output) : IDispo
         return dir;
     }
 
-    private static int Mount(params string[] args) => RunTool("mount", args);
+    private static int Mount(params string[] args) => SystemTool.Run("mount", args);
 
-    private static void Umount(string path) => RunTool("umount", path);
-
-    private static int RunTool(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
+    private static void Umount(string path) => SystemTool.Run("umount", path);
 
     [GeneratedRegex(@"^out(\d+)$")]
     private static partial Regex OutPattern();
