@@ -72,6 +72,22 @@ KENV8_EXPORT int kenv8_shell_install_prelude(kenv8_shell* shell, const char* sou
 KENV8_EXPORT kenv8_status kenv8_shell_eval(kenv8_shell* shell, const char* source,
                                            size_t len, const char* label);
 
+/* Flags for kenv8_shell_eval_ex. */
+enum {
+    /* The source is all there is (.editor, .load, a script file): an input
+     * that stops early is a syntax error, never KENV8_INCOMPLETE. */
+    KENV8_EVAL_WHOLE = 1,
+    /* A whole program (`kenshell ADDR FILE.js`): its result is not printed
+     * and an uncaught error goes to stderr under the line that threw, as
+     * `node FILE.js` reports it. Implies KENV8_EVAL_WHOLE. `label` is the
+     * file's path. */
+    KENV8_EVAL_PROGRAM = 2
+};
+
+/* kenv8_shell_eval with KENV8_EVAL_* flags. */
+KENV8_EXPORT kenv8_status kenv8_shell_eval_ex(kenv8_shell* shell, const char* source, size_t len,
+                                              const char* label, int flags);
+
 /* Runs one turn that calls the prelude hook `name` with `arg` instead of
  * evaluating source (a timer firing, a message delivery): same tape,
  * microtasks, interruption and output rules as kenv8_shell_eval. *result

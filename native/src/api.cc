@@ -89,6 +89,11 @@ extern "C" kenv8_status kenv8_shell_eval(kenv8_shell* shell, const char* source,
     return AsShell(shell)->Eval(source, len, label != nullptr ? label : "REPL");
 }
 
+extern "C" kenv8_status kenv8_shell_eval_ex(kenv8_shell* shell, const char* source, size_t len,
+                                            const char* label, int flags) {
+    return AsShell(shell)->Eval(source, len, label != nullptr ? label : "REPL", flags);
+}
+
 extern "C" size_t kenv8_shell_output(kenv8_shell* shell, const uint8_t** data) {
     const std::string& out = AsShell(shell)->output();
     *data = reinterpret_cast<const uint8_t*>(out.data());

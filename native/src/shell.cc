@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -45,12 +46,6 @@ std::string Describe(Isolate* isolate, TryCatch& try_catch) {
     if (!try_catch.HasCaught()) return "unknown error";
     v8::String::Utf8Value text(isolate, try_catch.Exception());
     return *text != nullptr ? *text : "exception";
-}
-
-bool IsIncompleteInput(const std::string& message) {
-    // V8's messages when the source simply stops early: keep reading lines.
-    return message.find("Unexpected end of input") != std::string::npos ||
-           message.find("Unterminated template literal") != std::string::npos;
 }
 
 }  // namespace
@@ -221,7 +216,9 @@ bool Shell::InstallPrelude(const char* source, size_t len, std::string* error) {
     return true;
 }
 
-kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
+kenv8_status Shell::Eval(const char* source, size_t len, const char* label, int flags) {
+    const bool program = (flags & KENV8_EVAL_PROGRAM) != 0;
+    const bool whole = program || (flags & KENV8_EVAL_WHOLE) != 0;
     StartTurn();
 
     HandleScope handle_scope(isolate_);
@@ -250,32 +247,41 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
     MaybeLocal<Value> maybe_result = v8::debug::EvaluateGlobal(
         isolate_, code, v8::debug::EvaluateGlobalMode::kDefault, /*repl_mode=*/true);
     Local<Value> result;
-    if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating()) {
-        status = KENV8_TERMINATED;
-    } else if (!maybe_result.ToLocal(&result)) {
-        Local<Value> exception = try_catch.Exception();
-        Local<v8::Message> message = try_catch.Message();
-        bool compile_error = exception->IsNativeError() && !message.IsEmpty() &&
-                             (message->GetStackTrace().IsEmpty() ||
-                              message->GetStackTrace()->GetFrameCount() == 0);
-        v8::String::Utf8Value what(isolate_, exception);
-        std::string what_text = *what != nullptr ? *what : "";
-        bool open_comment = false;
-        if (compile_error && what_text.find("Invalid or unexpected token") != std::string::npos) {
-            // An unterminated /* comment: V8 reports it at the comment's start.
-            Local<String> line;
-            if (message->GetSourceLine(context).ToLocal(&line)) {
-                v8::String::Utf8Value line_text(isolate_, line);
-                std::string rest = *line_text != nullptr ? *line_text : "";
-                size_t column = static_cast<size_t>(message->GetStartColumn());
-                size_t line_start = text.rfind(rest);
-                open_comment = column < rest.size() && rest.compare(column, 2, "/*") == 0 &&
-                               line_start != std::string::npos &&
-                               text.find("*/", line_start + column + 2) == std::string::npos;
+    Local<Value> exception;
+    Local<v8::Message> message;
+    bool compile_error = false;
+    if (!try_catch.HasTerminated() && !isolate_->IsExecutionTerminating() &&
+        !maybe_result.ToLocal(&result)) {
+        exception = try_catch.Exception();
+        message = try_catch.Message();
+        compile_error = IsCompileError(exception, message);
+        if (compile_error) {
+            // REPL mode treats `await` as a keyword at the top level; a
+            // classic script does not. Input that only a classic script
+            // accepts (`var await = 1`, a bare `await`, which Node then
+            // reports as a ReferenceError) runs as one: it has no top-level
+            // await, so REPL mode has nothing to add.
+            TryCatch classic_catch(isolate_);
+            MaybeLocal<Value> classic = v8::debug::EvaluateGlobal(
+                isolate_, code, v8::debug::EvaluateGlobalMode::kDefault, /*repl_mode=*/false);
+            Local<Value> value;
+            if (classic.ToLocal(&value)) {
+                result = CompletionPromise(context, value);
+                compile_error = false;
+                try_catch.Reset();
+            } else if (classic_catch.HasTerminated() || isolate_->IsExecutionTerminating()) {
+                // Stopped (Ctrl-C): the check below sees the termination.
+            } else if (!IsCompileError(classic_catch.Exception(), classic_catch.Message())) {
+                exception = classic_catch.Exception();
+                message = classic_catch.Message();
+                compile_error = false;
             }
         }
-        if (compile_error && what_text.rfind("SyntaxError", 0) == 0 &&
-            (IsIncompleteInput(what_text) || open_comment)) {
+    }
+    if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating()) {
+        status = KENV8_TERMINATED;
+    } else if (result.IsEmpty()) {
+        if (compile_error && !whole && IsIncomplete(context, text, len, exception, message)) {
             EndTurn();
             tape_.EndTurn();
             unhandled_.clear();
@@ -293,18 +299,31 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
             CallHook(context, "syntaxError", 4, argv);
         } else {
             status = KENV8_THREW;
-            Local<Value> argv[] = {exception};
-            CallHook(context, "uncaught", 1, argv);
+            Local<Value> argv[] = {exception, program ? ProgramErrorHeader(context, exception, message)
+                                                      : v8::False(isolate_).As<Value>()};
+            CallHook(context, "uncaught", 2, argv);
         }
     } else {
-        // REPL mode returns a promise for the completion value; run the
-        // microtasks (which settle it unless it awaits something external),
-        // then let the prelude print the outcome.
-        isolate_->PerformMicrotaskCheckpoint();
+        // REPL mode returns a promise for the completion value. As in Node,
+        // the result is printed as soon as the input's own code is done,
+        // before the microtasks it queued run (their output comes after
+        // it); an input that awaits settles its promise in the microtasks.
+        bool settled = result->IsPromise() &&
+                       result.As<v8::Promise>()->State() != v8::Promise::kPending;
+        if (!settled || program) isolate_->PerformMicrotaskCheckpoint();
+        Local<Value> argv[] = {result, v8::False(isolate_)};
+        if (program) {
+            // A program prints no result; its uncaught error goes to stderr
+            // under the line that threw, as `node FILE.js` shows it.
+            argv[1] = String::Empty(isolate_);
+            if (result->IsPromise() && result.As<v8::Promise>()->State() == v8::Promise::kRejected) {
+                Local<Value> error = result.As<v8::Promise>()->Result();
+                argv[1] = ProgramErrorHeader(context, error, v8::Exception::CreateMessage(isolate_, error));
+            }
+        }
         if (!isolate_->IsExecutionTerminating()) {
             Local<Value> outcome;
-            Local<Value> argv[] = {result};
-            if (CallHook(context, "finishTurn", 1, argv).ToLocal(&outcome) && outcome->IsInt32() &&
+            if (CallHook(context, "finishTurn", 2, argv).ToLocal(&outcome) && outcome->IsInt32() &&
                 outcome.As<v8::Int32>()->Value() == 1) {
                 status = KENV8_THREW;
             }
@@ -313,6 +332,143 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label) {
     }
 
     return FinishTurn(context, try_catch, status, result);
+}
+
+Local<Value> Shell::ProgramErrorHeader(Local<Context> context, Local<Value> /*error*/,
+                                       Local<v8::Message> message) {
+    // "FILE:LINE", the line, a caret under where it threw, a blank line.
+    std::string header;
+    Local<String> line;
+    if (!message.IsEmpty() && message->GetSourceLine(context).ToLocal(&line)) {
+        v8::String::Utf8Value name(isolate_, message->GetScriptResourceName());
+        v8::String::Utf8Value line_text(isolate_, line);
+        header += *name != nullptr ? *name : "";
+        header += ":" + std::to_string(message->GetLineNumber(context).FromMaybe(0)) + "\n";
+        header += *line_text != nullptr ? *line_text : "";
+        header += "\n" + std::string(static_cast<size_t>(std::max(0, message->GetStartColumn())), ' ');
+        header += "^\n\n";
+    }
+    return Str(isolate_, header.c_str(), static_cast<int>(header.size()));
+}
+
+bool Shell::IsCompileError(Local<Value> exception, Local<v8::Message> message) {
+    // A compile error has no frames; a SyntaxError thrown by running code
+    // (eval, new Function, JSON.parse) has.
+    if (exception.IsEmpty() || !exception->IsNativeError() || message.IsEmpty()) return false;
+    if (!message->GetStackTrace().IsEmpty() && message->GetStackTrace()->GetFrameCount() > 0) {
+        return false;
+    }
+    v8::String::Utf8Value what(isolate_, exception);
+    return *what != nullptr && std::string(*what).rfind("SyntaxError", 0) == 0;
+}
+
+Local<Value> Shell::CompletionPromise(Local<Context> context, Local<Value> value) {
+    // The shape REPL mode resolves its promise with, so that the rest of
+    // the turn treats a classic script's completion value the same way.
+    Local<Object> completion = Object::New(isolate_);
+    Local<v8::Promise::Resolver> resolver;
+    if (completion->Set(context, Str(isolate_, ".repl_result"), value).IsNothing() ||
+        !v8::Promise::Resolver::New(context).ToLocal(&resolver) ||
+        resolver->Resolve(context, completion).IsNothing()) {
+        return Local<Value>();
+    }
+    return resolver->GetPromise();
+}
+
+namespace {
+
+// V8 positions count UTF-16 code units; the input is UTF-8.
+int Utf16Length(const char* s, size_t len) {
+    int units = 0;
+    for (size_t i = 0; i < len; ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+    }
+    return units;
+}
+
+size_t TrimmedLength(const std::string& s, size_t len) {
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+                       s[len - 1] == '\r' || s[len - 1] == '\f' || s[len - 1] == '\v')) {
+        --len;
+    }
+    return len;
+}
+
+}  // namespace
+
+bool Shell::IsIncomplete(Local<Context> context, const std::string& text, size_t len,
+                         Local<Value> exception, Local<v8::Message> message) {
+    // Node's REPL asks for another line when the parser stopped because the
+    // input ran out (its rule, lib/internal/repl/utils.js: the error is
+    // raised once the end of input was reached, or the input ends inside a
+    // template, a comment, or a string continued with a backslash). V8
+    // tells where it stopped: a syntax error at or past the end of what
+    // was typed (trailing blanks aside) means "needs more lines"; one
+    // anywhere before it is a real error, reported at once.
+    size_t trimmed = TrimmedLength(text, len);
+    if (trimmed == 0) return false;
+    int end = Utf16Length(text.data(), trimmed);
+    if (message->GetStartPosition() >= end) return true;
+
+    v8::String::Utf8Value what(isolate_, exception);
+    std::string what_text = *what != nullptr ? *what : "";
+    // These are reported at the last token read, not at the one that did
+    // not fit: when that last token ends the input, the input simply stops
+    // inside the call (or before its `catch`).
+    static const char* const kAtLastToken[] = {"missing ) after argument list",
+                                              "Missing catch or finally after try"};
+    for (const char* at_last : kAtLastToken) {
+        if (what_text.find(at_last) != std::string::npos && message->GetEndPosition() >= end) {
+            return true;
+        }
+    }
+    if (what_text.find("Unterminated template literal") != std::string::npos) return true;
+
+    // An unterminated /* comment or string is reported at its start.
+    Local<String> line;
+    if (what_text.find("Invalid or unexpected token") != std::string::npos &&
+        message->GetSourceLine(context).ToLocal(&line)) {
+        v8::String::Utf8Value line_text(isolate_, line);
+        std::string rest = *line_text != nullptr ? *line_text : "";
+        size_t column = static_cast<size_t>(message->GetStartColumn());
+        // Columns count UTF-16 units too; map back to bytes of the line.
+        size_t byte = 0;
+        for (size_t units = 0; byte < rest.size() && units < column; ++byte) {
+            unsigned char c = static_cast<unsigned char>(rest[byte]);
+            if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+        }
+        size_t line_start = text.rfind(rest, trimmed);
+        if (byte < rest.size() && line_start != std::string::npos) {
+            size_t at = line_start + byte;
+            if (rest.compare(byte, 2, "/*") == 0 && text.find("*/", at + 2) >= trimmed) return true;
+            // A string whose line ends with a backslash continues on the next line.
+            if ((rest[byte] == '\'' || rest[byte] == '"') && text[trimmed - 1] == '\\') return true;
+        }
+    }
+
+    // Input that starts with `{` may be an object literal still being
+    // typed (`{` then `"a": 1`): Node also tries it as `(` + input.
+    size_t first = text.find_first_not_of(" \t\r\n\f\v");
+    if (first < trimmed && text[first] == '{') {
+        static const char kPrefix[] = "(async () => {(";
+        std::string probe = kPrefix + text.substr(0, trimmed);
+        TryCatch probe_catch(isolate_);
+        Local<String> probe_code;
+        if (String::NewFromUtf8(isolate_, probe.data(), v8::NewStringType::kNormal,
+                                static_cast<int>(probe.size()))
+                .ToLocal(&probe_code)) {
+            // Compiled only, never run: it always lacks its closing brackets.
+            v8::ScriptOrigin origin(isolate_, Str(isolate_, "kenshell:probe"));
+            if (v8::Script::Compile(context, probe_code, &origin).IsEmpty() &&
+                probe_catch.HasCaught() && !probe_catch.Message().IsEmpty() &&
+                probe_catch.Message()->GetStartPosition() >=
+                    Utf16Length(probe.data(), probe.size())) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 kenv8_status Shell::FinishTurn(Local<Context> context, TryCatch& try_catch, kenv8_status status,

@@ -27,7 +27,8 @@ public:
     ~Shell();
 
     bool InstallPrelude(const char* source, size_t len, std::string* error);
-    kenv8_status Eval(const char* source, size_t len, const char* label);
+    // One input in REPL mode; flags are KENV8_EVAL_* (kenv8.h).
+    kenv8_status Eval(const char* source, size_t len, const char* label, int flags = 0);
     // A turn that calls hooks[name](arg) instead of running source (a timer
     // firing, a message delivery). *result gets what the hook returned.
     kenv8_status HookTurn(const char* name, double arg, double* result);
@@ -68,6 +69,15 @@ private:
     // pending) or when it threw (exception in the caller's TryCatch).
     v8::MaybeLocal<v8::Value> CallHook(v8::Local<v8::Context> context, const char* name, int argc,
                                        v8::Local<v8::Value>* argv);
+    bool IsCompileError(v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+    // What `node FILE.js` prints above an uncaught error: where it was thrown.
+    v8::Local<v8::Value> ProgramErrorHeader(v8::Local<v8::Context> context, v8::Local<v8::Value> error,
+                                            v8::Local<v8::Message> message);
+    // A resolved promise shaped like REPL mode's ({'.repl_result': value}).
+    v8::Local<v8::Value> CompletionPromise(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
+    // Whether a compile error means "the input stops early: read more lines".
+    bool IsIncomplete(v8::Local<v8::Context> context, const std::string& text, size_t len,
+                      v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
     // Clears what the previous turn left (output, error, out-of-memory flag).
     void StartTurn();
     // From here on Interrupt() may terminate the turn; EndTurn() undoes it.

@@ -22,7 +22,7 @@ public static class ShellCommand
         };
         var script = new Argument<string?>("file")
         {
-            Description = "A script to run first, each complete input in it a turn; then exit (as `node file.js` does)",
+            Description = "A script to run as one program (one turn, printing only what it prints), then exit, as `node file.js` does",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var dir = new Option<string?>("--dir")
@@ -79,12 +79,12 @@ public static class ShellCommand
         }
 
         var layout = new StoreLayout(directory, address);
-        string[]? scriptLines = null;
+        string? scriptText = null;
         if (scriptFile is not null)
         {
             try
             {
-                scriptLines = File.ReadAllLines(scriptFile);
+                scriptText = File.ReadAllText(scriptFile);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -92,7 +92,7 @@ public static class ShellCommand
                 return ExitError;
             }
         }
-        bool interactive = code is null && scriptLines is null && !Console.IsInputRedirected;
+        bool interactive = code is null && scriptText is null && !Console.IsInputRedirected;
         StoreLock storeLock;
         try
         {
@@ -154,7 +154,7 @@ public static class ShellCommand
             try
             {
                 int exit = code is not null ? session.RunOnce(code)
-                         : scriptLines is not null ? session.RunScript(scriptLines)
+                         : scriptText is not null ? session.RunScript(Path.GetFullPath(scriptFile!), scriptText)
                          : session.Run();
                 stdout.Flush();
                 // A checkpoint being written finishes first (bounded): the

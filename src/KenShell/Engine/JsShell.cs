@@ -95,7 +95,14 @@ public sealed class JsShell : IDisposable
     }
 
     /// <summary>Runs one turn. Its output is returned, not written.</summary>
-    public unsafe TurnResult Eval(string source, string label)
+    public TurnResult Eval(string source, string label) => Eval(source, label, EvalMode.Input);
+
+    /// <summary>
+    /// Runs one turn as <paramref name="mode"/> says: an input that may need
+    /// more lines, a whole input (.editor, .load), or a program (a script
+    /// file: no result printed, an uncaught error on stderr, as `node FILE.js`).
+    /// </summary>
+    public unsafe TurnResult Eval(string source, string label, EvalMode mode)
     {
         byte[] code = Encoding.UTF8.GetBytes(source);
         byte[] name = Encoding.UTF8.GetBytes(label + "\0");
@@ -103,7 +110,7 @@ public sealed class JsShell : IDisposable
         fixed (byte* src = code)
         fixed (byte* lbl = name)
         {
-            status = NativeMethods.ShellEval(_handle, src, (nuint)code.Length, lbl);
+            status = NativeMethods.ShellEvalEx(_handle, src, (nuint)code.Length, lbl, (int)mode);
         }
         return CollectResult(status);
     }

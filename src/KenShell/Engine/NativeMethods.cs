@@ -50,6 +50,9 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kenv8_shell_eval")]
     internal static unsafe partial int ShellEval(ShellHandle shell, byte* source, nuint length, byte* label);
 
+    [LibraryImport(Library, EntryPoint = "kenv8_shell_eval_ex")]
+    internal static unsafe partial int ShellEvalEx(ShellHandle shell, byte* source, nuint length, byte* label, int flags);
+
     [LibraryImport(Library, EntryPoint = "kenv8_shell_hook_turn", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int ShellHookTurn(ShellHandle shell, string name, double arg, out double result);
 

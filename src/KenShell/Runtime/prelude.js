@@ -608,8 +608,19 @@ function show(value) {
   return inspect(value, { colors: colors(), depth: 2, showProxy: true });
 }
 
-function reportUncaught(error) {
+// What `node FILE.js` prints for an uncaught error under the line that
+// threw: the error as inspect shows it (an Error's stack and properties).
+function formatProgramError(error) {
+  return inspect(error, { colors: false });
+}
+
+function reportUncaught(error, program) {
   if ((underscoreMode & 2) === 0) lastError = error;
+  if (typeof program === 'string') {
+    // As `node FILE.js`: where it was thrown, then the error, on stderr.
+    write(STDERR, program + formatProgramError(error));
+    return;
+  }
   write(STDOUT, formatUncaught(error, { colors: colors() }));
 }
 
@@ -634,23 +645,26 @@ function awaitLater(promise) {
 return {
   // Called after each turn's microtasks with the promise REPL mode returns.
   // Returns 0 (completed), 1 (threw), 2 (still pending).
-  finishTurn(promise) {
+  // `program` is false for an input, or (a whole script file) the text
+  // that goes above an uncaught error: a program prints no result.
+  finishTurn(promise, program) {
     const [state, completion] = host.promiseState(promise);
     if (state === 1) {
+      if (typeof program === 'string') return 0;
       const value = completion['.repl_result'];
       if ((underscoreMode & 1) === 0) lastResult = value;
       write(STDOUT, show(value));
       return 0;
     }
     if (state === 2) {
-      reportUncaught(completion);
+      reportUncaught(completion, program);
       return 1;
     }
     awaitLater(promise);
     return 2;
   },
-  uncaught(error) {
-    reportUncaught(error);
+  uncaught(error, program) {
+    reportUncaught(error, program);
   },
   // A promise rejected in this turn with no handler by its end.
   unhandledRejection(reason) {

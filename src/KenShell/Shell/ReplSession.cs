@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using KenShell.Engine;
 using KenShell.Terminal;
 
 namespace KenShell.Shell;
@@ -239,19 +240,30 @@ public sealed partial class ReplSession : IDisposable
             else _editorLines.Add(line);
             return true;
         }
-        if (!_pending.HasPending)
+        if (!_pending.HasPending && string.IsNullOrWhiteSpace(line)) return true;
+        // As Node: a line that starts with one `.` and is not a number is a
+        // command. An unknown one is an error on a fresh line; inside a
+        // multi-line input it is JavaScript (`.then(...)` continuing a chain).
+        string trimmed = line.Trim();
+        if (trimmed.Length > 1 && trimmed[0] == '.' && trimmed[1] != '.' && !LooksLikeNumber(trimmed) &&
+            DotCommand().Match(trimmed) is { Success: true } command)
         {
-            if (string.IsNullOrWhiteSpace(line)) return true;
-            if (DotCommand().Match(line.Trim()) is { Success: true } command && IsKnownCommand(command.Groups[1].Value))
-                return RunCommand(command.Groups[1].Value, line.Trim()[(command.Length)..].Trim());
-        }
-        else if (line.Trim() is ".break" or ".clear")
-        {
-            return RunCommand(line.Trim()[1..], "");
+            string name = command.Groups[1].Value;
+            if (IsKnownCommand(name)) return RunCommand(name, command.Groups[2].Value.Trim());
+            if (!_pending.HasPending)
+            {
+                _stdout.WriteLine("Invalid REPL keyword");
+                _stdout.Flush();
+                return true;
+            }
         }
         RunSource(_pending.Add(line));
         return true;
     }
+
+    // Node: `.5` and `.5e3` are numbers, not commands.
+    private static bool LooksLikeNumber(string text) =>
+        text.Length > 1 && char.IsAsciiDigit(text[1]);
 
     private void RunSource(string source)
     {
@@ -266,28 +278,9 @@ public sealed partial class ReplSession : IDisposable
         string source = string.Join("\n", _editorLines!);
         _editorLines = null;
         if (string.IsNullOrWhiteSpace(source)) return;
-        // The whole block is one input; an incomplete one is an error here.
-        TurnOutcome outcome = _runner.Run(source);
-        if (outcome == TurnOutcome.Incomplete)
-            _stdout.WriteLine("Uncaught SyntaxError: Unexpected end of input");
-        else if (outcome == TurnOutcome.Committed)
-            _sessionInputs.Add(source);
+        // The whole block is one input; one that stops early is a syntax error.
+        if (_runner.Run(source, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(source);
         _stdout.Flush();
-    }
-
-    /// <summary>Runs the lines of a file as input, each complete input a turn (.load, a script argument).</summary>
-    public void RunFileLines(IEnumerable<string> lines)
-    {
-        foreach (string line in lines)
-        {
-            if (!HandleLine(line)) return;
-        }
-        if (_editorLines is not null) FinishEditor();
-        if (_pending.HasPending)
-        {
-            _stderr.WriteLine("kenshell: the file ended inside an incomplete statement; it was not run");
-            _pending.Clear();
-        }
     }
 
     private volatile bool _abandonRequested;
@@ -334,10 +327,15 @@ public sealed partial class ReplSession : IDisposable
         }
     }
 
-    /// <summary>Runs a script file's inputs as turns, then (with --wait) its timers; returns the exit code.</summary>
-    public int RunScript(IEnumerable<string> lines)
+    /// <summary>
+    /// Runs a script file as one program, as `node FILE.js` does: one turn
+    /// that prints only what the program prints; an uncaught error goes to
+    /// stderr and the exit code is 1. Then (with --wait) its timers run.
+    /// </summary>
+    public int RunScript(string path, string text)
     {
-        RunFileLines(lines);
+        int exit = _runner.Run(StripShebang(text), EvalMode.Program, path) == TurnOutcome.Committed &&
+                   _runner.LastStatus == TurnStatus.Ok ? 0 : 1;
         bool promptShown = true;
         while (_waitForTimers && _runner.NextTimerDue is { } due)
         {
@@ -345,8 +343,17 @@ public sealed partial class ReplSession : IDisposable
             FireDueTimers(ref promptShown);
         }
         _stdout.Flush();
-        return 0;
+        return exit;
     }
+
+    // A `#!` line is a comment to Node; V8 takes it only at the very start
+    // of a script, which the turn's source is, but keep it out of the way
+    // of REPL mode's wrapping all the same. The line stays (as a blank) so
+    // that line numbers in stack traces match the file.
+    private static string StripShebang(string text) =>
+        text.StartsWith("#!", StringComparison.Ordinal) && text.IndexOf('\n') is var end
+            ? (end < 0 ? "" : text[end..])
+            : text;
 
     /// <summary>Runs one input as a turn (--eval). Returns the exit code.</summary>
     public int RunOnce(string source)
@@ -426,7 +433,7 @@ public sealed partial class ReplSession : IDisposable
                 _stdout.WriteLine(".exit        Exit the shell (every completed input is already saved)");
                 _stdout.WriteLine(".help        Print this help message");
                 _stdout.WriteLine(".info        Turns, heap, store, checkpoints, pending timers");
-                _stdout.WriteLine(".load FILE   Run the inputs in FILE, each complete input a turn");
+                _stdout.WriteLine(".load FILE   Run FILE as one input (one turn; Ctrl+C stops it and rolls it back)");
                 _stdout.WriteLine(".save FILE   Save the inputs committed in this session to FILE");
                 _stdout.WriteLine();
                 _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
@@ -444,12 +451,16 @@ public sealed partial class ReplSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// .load FILE: the whole file is one input (one turn), as Node's .load
+    /// runs it in editor mode. Ctrl-C stops it and rolls it back.
+    /// </summary>
     private bool Load(string file)
     {
-        string[] lines;
+        string text;
         try
         {
-            lines = File.ReadAllLines(file);
+            text = File.ReadAllText(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -457,7 +468,9 @@ public sealed partial class ReplSession : IDisposable
             _stdout.Flush();
             return true;
         }
-        RunFileLines(lines);
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (_runner.Run(text, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(text);
+        _stdout.Flush();
         return true;
     }
 
@@ -478,7 +491,7 @@ public sealed partial class ReplSession : IDisposable
     private List<string>? _editorLines;
     private readonly List<string> _sessionInputs = new();
 
-    [GeneratedRegex(@"^\.([a-z]+)(?=\s|$)")]
+    [GeneratedRegex(@"^\.(\S+)\s*(.*)$", RegexOptions.Singleline)]
     private static partial Regex DotCommand();
 
     public void Dispose()

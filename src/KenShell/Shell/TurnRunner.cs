@@ -70,12 +70,23 @@ public sealed class TurnRunner : IDisposable
         }
     }
 
-    public TurnOutcome Run(string source)
+    /// <summary>The status of the last turn <see cref="Run"/> committed (a program's exit code depends on it).</summary>
+    public TurnStatus LastStatus { get; private set; }
+
+    /// <summary>
+    /// Runs <paramref name="source"/> as one turn. <paramref name="mode"/>:
+    /// typed input (may be incomplete), a whole input (.editor, .load), or a
+    /// program named <paramref name="path"/> (a script file).
+    /// </summary>
+    public TurnOutcome Run(string source, EvalMode mode = EvalMode.Input, string? path = null)
     {
         ulong turn = _store.Turn + 1;
-        string label = $"REPL{turn}";
+        string label = mode == EvalMode.Program ? path ?? "program" : $"REPL{turn}";
         var clock = Stopwatch.StartNew();
-        var (result, evaluated) = WhileRunning(() => EvaluateInput(source, label));
+        var (result, evaluated) = WhileRunning(() => mode == EvalMode.Program
+            ? (_shell.Eval(source, label, mode), label + "\n" + source)
+            : EvaluateInput(source, label, mode));
+        LastStatus = result.Status;
 
         if (result.Status == TurnStatus.Incomplete) return TurnOutcome.Incomplete;
         if (result.NeedsRollback)
@@ -90,7 +101,13 @@ public sealed class TurnRunner : IDisposable
             return TurnOutcome.RolledBack;
         }
 
-        return Commit(turn, evaluated, result, clock.Elapsed, 0);
+        byte kind = mode switch
+        {
+            EvalMode.Program => TurnRecordKinds.ProgramTurn,
+            EvalMode.Whole => TurnRecordKinds.WholeInput,
+            _ => 0,
+        };
+        return Commit(turn, evaluated, result, clock.Elapsed, kind);
     }
 
     /// <summary>What .info prints: turns, heap, store, checkpoints, pending work.</summary>
@@ -237,27 +254,40 @@ public sealed class TurnRunner : IDisposable
         }
     }
 
-    private (TurnResult Result, string Evaluated) EvaluateInput(string source, string label)
+    private (TurnResult Result, string Evaluated) EvaluateInput(string source, string label, EvalMode mode)
     {
-        // As Node's REPL: input that looks like an object literal ({ a: 1 })
-        // is tried as an expression first, not as a block with a label. The
-        // log keeps the text that actually ran, so replay needs no guessing.
-        string trimmed = source.Trim();
-        if (trimmed.StartsWith('{') && trimmed.EndsWith('}'))
+        // As Node's REPL: input that starts with `{` and does not end with
+        // `;` is tried as an expression first (`{ a: 1 }` is an object, and
+        // so is `{a: 1}.a`'s receiver), not as a block with a label. The log
+        // keeps the text that actually ran, so replay needs no guessing.
+        if (LooksLikeObjectLiteral(source))
         {
-            string expression = $"({source})";
-            TurnResult wrapped = _shell.Eval(expression, label);
+            string expression = $"({source.Trim()})";
+            TurnResult wrapped = _shell.Eval(expression, label, mode);
             if (wrapped.Status is not (TurnStatus.SyntaxError or TurnStatus.Incomplete)) return (wrapped, expression);
         }
-        return (_shell.Eval(source, label), source);
+        return (_shell.Eval(source, label, mode), source);
+    }
+
+    private static bool LooksLikeObjectLiteral(string source)
+    {
+        string trimmed = source.Trim();
+        return trimmed.StartsWith('{') && !trimmed.EndsWith(';');
     }
 
     private void Release(IReadOnlyList<OutputRecord> output)
     {
         if (output.Count > 0) BeforeOutput?.Invoke();
+        // stdout and stderr interleave in the order the turn wrote them (a
+        // terminal, or `2>&1`, shows them as Node would): each stream is
+        // flushed before the other one is written to.
+        TextWriter? current = null;
         foreach (OutputRecord record in output)
         {
-            (record.Stream == OutputStream.Stderr ? _stderr : _stdout).Write(record.Text);
+            TextWriter next = record.Stream == OutputStream.Stderr ? _stderr : _stdout;
+            if (current is not null && !ReferenceEquals(current, next)) current.Flush();
+            next.Write(record.Text);
+            current = next;
         }
         _stdout.Flush();
         _stderr.Flush();

@@ -328,11 +328,7 @@ public sealed class PersistentStore : IDisposable
         foreach (TurnRecord record in pending)
         {
             shell.ReplayTape(record.Tape);
-            TurnResult result = (record.Status & TurnRecordKinds.HookTurn) == 0
-                ? shell.Eval(record.Source, $"REPL{record.Turn}")
-                : record.Source.IndexOf('\n') is var cut and >= 0
-                    ? shell.HookTurn(record.Source[..cut], record.Source[(cut + 1)..]).Result
-                    : shell.HookTurn(record.Source).Result;
+            TurnResult result = ReplayTurn(shell, record);
             string? divergence = shell.TapeDivergence;
             if (result.NeedsRollback) divergence ??= $"it did not complete ({result.Status}{(result.Error is null ? "" : ": " + result.Error)})";
             if (divergence is null && TurnDigest.Compute(result.Output) != record.OutputDigest)
@@ -348,6 +344,19 @@ public sealed class PersistentStore : IDisposable
         }
         shell.StopTape();
         return done;
+    }
+
+    /// <summary>Runs a logged turn again the way it first ran (<see cref="TurnRecordKinds"/>).</summary>
+    private static TurnResult ReplayTurn(JsShell shell, TurnRecord record)
+    {
+        string source = record.Source;
+        int cut = source.IndexOf('\n');
+        if ((record.Status & TurnRecordKinds.HookTurn) != 0)
+            return cut >= 0 ? shell.HookTurn(source[..cut], source[(cut + 1)..]).Result : shell.HookTurn(source).Result;
+        if ((record.Status & TurnRecordKinds.ProgramTurn) != 0 && cut >= 0)
+            return shell.Eval(source[(cut + 1)..], source[..cut], EvalMode.Program);
+        return shell.Eval(source, $"REPL{record.Turn}",
+            (record.Status & TurnRecordKinds.WholeInput) != 0 ? EvalMode.Whole : EvalMode.Input);
     }
 
     /// <summary>
