@@ -345,7 +345,16 @@ Local<Value> Shell::ProgramErrorHeader(Local<Context> context, Local<Value> /*er
         header += *name != nullptr ? *name : "";
         header += ":" + std::to_string(message->GetLineNumber(context).FromMaybe(0)) + "\n";
         header += *line_text != nullptr ? *line_text : "";
-        header += "\n" + std::string(static_cast<size_t>(std::max(0, message->GetStartColumn())), ' ');
+        // The error's location is where it was made; Node points at the
+        // throw: `throw new Error(...)` gets its caret under `throw`.
+        std::string shown = *line_text != nullptr ? *line_text : "";
+        size_t column = static_cast<size_t>(std::max(0, message->GetStartColumn()));
+        size_t keyword = column <= shown.size() ? shown.rfind("throw", column) : std::string::npos;
+        if (keyword != std::string::npos &&
+            shown.find_first_not_of(" \t", keyword + 5) == column) {
+            column = keyword;
+        }
+        header += "\n" + std::string(column, ' ');
         header += "^\n\n";
     }
     return Str(isolate_, header.c_str(), static_cast<int>(header.size()));

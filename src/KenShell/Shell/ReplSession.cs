@@ -469,7 +469,7 @@ public sealed partial class ReplSession : IDisposable
             return true;
         }
         if (string.IsNullOrWhiteSpace(text)) return true;
-        if (_runner.Run(text, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(text);
+        if (_runner.Run(text, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(text.TrimEnd('\r', '\n'));
         _stdout.Flush();
         return true;
     }
