@@ -245,7 +245,7 @@ public sealed partial class ReplSession : IDisposable
         // command. An unknown one is an error on a fresh line; inside a
         // multi-line input it is JavaScript (`.then(...)` continuing a chain).
         string trimmed = line.Trim();
-        if (trimmed.Length > 1 && trimmed[0] == '.' && trimmed[1] != '.' && !LooksLikeNumber(trimmed) &&
+        if (!line.Contains('\n') && trimmed.Length > 1 && trimmed[0] == '.' && trimmed[1] != '.' && !LooksLikeNumber(trimmed) &&
             DotCommand().Match(trimmed) is { Success: true } command)
         {
             string name = command.Groups[1].Value;

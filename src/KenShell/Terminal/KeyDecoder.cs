@@ -34,6 +34,14 @@ public sealed class KeyDecoder
         key = default;
         if (_pending.Count == 0) return false;
         int used = Decode(out key);
+        if (used == 0 && flush && StartsWith(PasteStart))
+        {
+            // A paste whose end has not arrived yet (a slow terminal): what
+            // came so far is pasted; the rest arrives as ordinary keys.
+            key = new KeyPress(KeyKind.Paste, Encoding.UTF8.GetString(_pending.GetRange(PasteStart.Length, _pending.Count - PasteStart.Length).ToArray()));
+            _pending.Clear();
+            return true;
+        }
         if (used == 0)
         {
             if (!flush) return false;
@@ -114,10 +122,38 @@ public sealed class KeyDecoder
         return 2;
     }
 
+    // Bracketed paste (the editor turns it on with ESC [ ? 2004 h): the
+    // terminal sends ESC [ 200 ~, the pasted bytes, ESC [ 201 ~.
+    private static readonly byte[] PasteStart = "\e[200~"u8.ToArray();
+    private static readonly byte[] PasteEnd = "\e[201~"u8.ToArray();
+
+    private bool StartsWith(byte[] prefix)
+    {
+        if (_pending.Count < prefix.Length) return false;
+        for (int i = 0; i < prefix.Length; i++)
+            if (_pending[i] != prefix[i]) return false;
+        return true;
+    }
+
+    private int DecodePaste(out KeyPress key)
+    {
+        key = KeyPress.Of(KeyKind.Ignored);
+        for (int end = PasteStart.Length; end + PasteEnd.Length <= _pending.Count; end++)
+        {
+            bool match = true;
+            for (int j = 0; j < PasteEnd.Length && match; j++) match = _pending[end + j] == PasteEnd[j];
+            if (!match) continue;
+            key = new KeyPress(KeyKind.Paste, Encoding.UTF8.GetString(_pending.GetRange(PasteStart.Length, end - PasteStart.Length).ToArray()));
+            return end + PasteEnd.Length;
+        }
+        return 0; // the end has not arrived yet
+    }
+
     // ESC [ params final: params are digits and ';', the final byte is 0x40-0x7E.
     private int DecodeCsi(out KeyPress key)
     {
         key = KeyPress.Of(KeyKind.Ignored);
+        if (StartsWith(PasteStart)) return DecodePaste(out key);
         int i = 2;
         while (i < _pending.Count && _pending[i] is >= 0x20 and < 0x40) i++;
         if (i >= _pending.Count) return _pending.Count > 32 ? _pending.Count : 0; // runaway: drop it

@@ -24,6 +24,8 @@ public enum KeyKind
     /// <summary>Ctrl plus a letter (<see cref="KeyPress.Letter"/>), for the keys not mapped above.</summary>
     Control,
     Escape,
+    /// <summary>Text the terminal marked as pasted (bracketed paste): it may hold line breaks.</summary>
+    Paste,
     /// <summary>A sequence the editor has no use for (function keys, mouse, Insert).</summary>
     Ignored,
 }

@@ -81,6 +81,13 @@ public sealed class LineEditor : IDisposable
         line = null;
         _startOfInput = startOfInput;
         _blockMode = blockMode;
+        if (_carried is not null)
+        {
+            // What followed the last line break of a paste: it is edited next.
+            _buffer.Set(_carried);
+            _carried = null;
+            _drawn = false;
+        }
         if (prompt != _prompt || !_drawn)
         {
             _prompt = prompt;
@@ -91,6 +98,10 @@ public sealed class LineEditor : IDisposable
         // here), and a signal again as soon as control goes back to the
         // shell, so that it can interrupt a running turn.
         _mode.SetSignals(false);
+        // Bracketed paste on while editing: a pasted block arrives marked,
+        // so its line breaks do not run it line by line.
+        _output.Write($"{Esc}[?2004h");
+        _output.Flush();
         try
         {
             while (true)
@@ -120,8 +131,43 @@ public sealed class LineEditor : IDisposable
         }
         finally
         {
+            _output.Write($"{Esc}[?2004l");
+            _output.Flush();
             _mode.SetSignals(true);
         }
+    }
+
+    private string? _carried;
+
+    /// <summary>
+    /// A paste: text without a line break is inserted; with line breaks, the
+    /// line being edited up to the last break is submitted as one input (the
+    /// shell runs it as one turn, or asks for more if it is incomplete), and
+    /// what follows the last break stays to be edited.
+    /// </summary>
+    private EditorEvent? Paste(string text, out string? line)
+    {
+        line = null;
+        text = text.Replace("\r\n", "\n").Replace('\r', '\n');
+        int lastBreak = text.LastIndexOf('\n');
+        if (lastBreak < 0)
+        {
+            _buffer.Insert(text);
+            return null;
+        }
+        string before = _buffer.Text[.._buffer.Cursor];
+        string after = _buffer.Text[_buffer.Cursor..];
+        line = before + text[..lastBreak];
+        _carried = text[(lastBreak + 1)..] + after;
+        // Shown as typed lines would have been: the first after the prompt,
+        // the others after "... ".
+        Hide();
+        _output.Write(_prompt + line.Replace("\n", "\r\n... ") + "\r\n");
+        _output.Flush();
+        _buffer.Clear();
+        _drawn = false;
+        _cursorRow = 0;
+        return EditorEvent.Line;
     }
 
     /// <summary>Erases the prompt and the edit from the screen, before other output (a timer's) is printed.</summary>
@@ -152,6 +198,8 @@ public sealed class LineEditor : IDisposable
             case KeyKind.Text:
                 _buffer.Insert(key.Text);
                 break;
+            case KeyKind.Paste:
+                return Paste(key.Text, out line);
             case KeyKind.Enter:
                 line = Submit();
                 return EditorEvent.Line;

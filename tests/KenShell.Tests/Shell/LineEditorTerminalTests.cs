@@ -28,6 +28,24 @@ public sealed class LineEditorTerminalTests : IDisposable
     }
 
     [Fact]
+    public void APastedBlockRunsAsOneInput()
+    {
+        using var term = Start();
+        // Line breaks inside a paste do not run it line by line: the block
+        // up to its last line break is one input, one turn.
+        term.Paste("function pasted(a,\n  b) {\n  return a + b\n}\npasted(1,\n 2)\n");
+        term.WaitFor(s => Lines(s) is { Length: >= 2 } l && l[^1] == ">" && l[^2] == "3", "the pasted block to run");
+        Assert.Contains("... pasted(1,", term.Screen());
+        Run(term, "typeof pasted", "'function'");
+
+        // What follows the last line break stays on the line, to be edited.
+        term.Paste("40 +\n2");
+        term.WaitFor(s => LastLine(s) == "... 2", "the rest of the paste under a continuation prompt");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s) is { Length: >= 2 } l && l[^1] == ">" && l[^2] == "42", "the completed input to run");
+    }
+
+    [Fact]
     public void TabCompletesBindingsPropertiesAndDotCommandsWithoutRunningGetters()
     {
         using var term = Start();

@@ -35,6 +35,14 @@ public sealed class TmuxSession : IDisposable
 
     public void SendKeys(params string[] keys) => Tmux(["send-keys", "-t", _name, .. keys]);
 
+    /// <summary>Pastes <paramref name="text"/> as a terminal does (bracketed, when the program asked for it).</summary>
+    public void Paste(string text)
+    {
+        string buffer = $"{_name}-paste";
+        Tmux("set-buffer", "-b", buffer, "--", text);
+        Tmux("paste-buffer", "-p", "-d", "-b", buffer, "-t", _name);
+    }
+
     public void SendLine(string text)
     {
         SendText(text);

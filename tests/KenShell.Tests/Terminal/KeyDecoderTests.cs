@@ -81,6 +81,25 @@ public sealed class KeyDecoderTests
     }
 
     [Fact]
+    public void ABracketedPasteIsOneKeyWithItsLineBreaks()
+    {
+        var decoder = new KeyDecoder();
+        decoder.Feed("\x1b[200~a(1,\r"u8);
+        Assert.False(decoder.TryNext(out _)); // the end has not arrived yet
+        decoder.Feed(" 2)\n\x1b[201~x"u8);
+        Assert.True(decoder.TryNext(out KeyPress paste));
+        Assert.Equal(new KeyPress(KeyKind.Paste, "a(1,\r 2)\n"), paste);
+        Assert.True(decoder.TryNext(out KeyPress after));
+        Assert.Equal("x", after.Text);
+
+        // An end that never comes: what arrived is pasted once input pauses.
+        decoder.Feed("\x1b[200~half"u8);
+        Assert.False(decoder.TryNext(out _));
+        Assert.True(decoder.TryNext(out KeyPress partial, flush: true));
+        Assert.Equal(new KeyPress(KeyKind.Paste, "half"), partial);
+    }
+
+    [Fact]
     public void GarbageNeverStopsTheDecoder()
     {
         var random = new Random(7);
