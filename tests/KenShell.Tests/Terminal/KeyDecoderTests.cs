@@ -42,7 +42,7 @@ public sealed class KeyDecoderTests
     [InlineData("\x7f", KeyKind.Backspace)]
     [InlineData("\b", KeyKind.Backspace)]
     [InlineData("\x1b[2~", KeyKind.Ignored)]     // Insert
-    [InlineData("\x1b[200~", KeyKind.Ignored)]   // bracketed paste marker
+    [InlineData("\x1b[201~", KeyKind.Ignored)]   // a stray end-of-paste marker
     [InlineData("\x1b", KeyKind.Escape)]         // alone, nothing after it
     public void DecodesTheSequencesTerminalsSend(string bytes, KeyKind expected)
     {
