@@ -666,9 +666,10 @@ return {
   uncaught(error, program) {
     reportUncaught(error, program);
   },
-  // A promise rejected in this turn with no handler by its end.
+  // A promise rejected in this turn with no handler by its end: reported
+  // where Node's REPL reports it, in its output, after the input's result.
   unhandledRejection(reason) {
-    write(STDERR, formatUncaught(reason, { colors: false }));
+    write(STDOUT, formatUncaught(reason, { colors: colors() }));
   },
   // Query: when the next timer is due (epoch ms), or Infinity.
   nextTimerDue() {
