@@ -53,6 +53,7 @@ function createInspect(internals) {
   const ObjectGetPrototypeOf = Object.getPrototypeOf;
   const ObjectIs = Object.is;
   const ObjectCreate = Object.create;
+  const ObjectDefineProperty = Object.defineProperty;
   const hasOwn = uncurry(Object.prototype.hasOwnProperty);
   const ArrayIsArray = Array.isArray;
   const ArrayPrototypePush = uncurry(Array.prototype.push);
@@ -188,7 +189,11 @@ function createInspect(internals) {
   }
 
   // -------------------------------------------------------- small helpers
-  function push(arr, v) { ArrayPrototypePush(arr, v); }
+  // Defined, not assigned: an indexed setter a user put on Array.prototype
+  // must not run (or throw) while a value is being formatted.
+  function push(arr, v) {
+    ObjectDefineProperty(arr, arr.length, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true });
+  }
   function isObjectLike(v) { return (typeof v === 'object' && v !== null) || typeof v === 'function'; }
   function isProxy(v) { return typeTagOf(v) === 'proxy'; }
 

@@ -36,6 +36,58 @@ const call = (fn, self, ...args) => ReflectApply(fn, self, args);
 const hidden = (obj, key, value) =>
   ObjectDefineProperty(obj, key, { value, writable: true, configurable: true, enumerable: false });
 
+// More captured built-ins, uncurried as Node's primordials are: what the
+// runtime runs between and around turns (the hooks, timers, messaging)
+// uses only these, never a prototype method looked up at run time, an
+// array iterator (for-of, spread, destructuring), or an object literal's
+// prototype chain (descriptors and JSON records have none). A user who
+// deletes Array.prototype[Symbol.iterator], replaces Promise.prototype.then
+// or JSON, or puts setters on Object.prototype breaks their own code only.
+const FunctionPrototypeCall = Function.prototype.call;
+const FunctionPrototypeBind = Function.prototype.bind;
+const uncurry = (fn) => ReflectApply(FunctionPrototypeBind, FunctionPrototypeCall, [fn]);
+const ObjectGetPrototypeOf = Object.getPrototypeOf;
+const ArrayIsArray = Array.isArray;
+const ArrayPrototypeShift = uncurry(Array.prototype.shift);
+const ArrayPrototypeJoin = uncurry(Array.prototype.join);
+const StringPrototypeSlice = uncurry(String.prototype.slice);
+const StringPrototypeIndexOf = uncurry(String.prototype.indexOf);
+const StringPrototypeEndsWith = uncurry(String.prototype.endsWith);
+const StringPrototypeCharCodeAt = uncurry(String.prototype.charCodeAt);
+const NumberPrototypeToString = uncurry(Number.prototype.toString);
+const SymbolPrototypeToString = uncurry(Symbol.prototype.toString);
+const MapPrototypeValues = uncurry(Map.prototype.values);
+const MapPrototypeEntries = uncurry(Map.prototype.entries);
+const MapPrototypeGetSize = uncurry(ObjectGetOwnPropertyDescriptor(Map.prototype, 'size').get);
+const MapIteratorNext = uncurry(ObjectGetPrototypeOf(new Map().values()).next);
+const PromiseCtor = Promise;
+const PromiseResolve = (value) => ReflectApply(Promise.resolve, PromiseCtor, [value]);
+const PromisePrototypeThen = uncurry(Promise.prototype.then);
+const JSONStringify = JSON.stringify;
+const JSONParse = JSON.parse;
+const DateNow = Date.now;
+const MathImul = Math.imul;
+
+// list.push(value), without Array.prototype's setters or a replaced push.
+function append(list, value) {
+  ObjectDefineProperty(list, list.length, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+}
+// The values (or [key, value] entries) of a Map, as an array, without the
+// user-replaceable iterator protocol.
+function mapList(map, entries) {
+  const out = [];
+  const it = entries ? MapPrototypeEntries(map) : MapPrototypeValues(map);
+  for (let r = MapIteratorNext(it); !r.done; r = MapIteratorNext(it)) append(out, r.value);
+  return out;
+}
+// JSON for a list of records: each record has no prototype, so no toJSON
+// anyone put on Object.prototype or Array.prototype is consulted.
+function jsonList(records) {
+  const parts = [];
+  for (let i = 0; i < records.length; i++) append(parts, JSONStringify(records[i]));
+  return `[${ArrayPrototypeJoin(parts, ',')}]`;
+}
+
 const colors = () => host.hostOption('colors') === 1;
 
 // V8 leaves Error.stackTraceLimit undefined in a context built for a
@@ -133,7 +185,7 @@ const timeOrigin = Date.now();
 let lastNow = 0;
 const performanceObject = {
   now() {
-    const t = Date.now() - timeOrigin;
+    const t = DateNow() - timeOrigin;
     if (t > lastNow) lastNow = t;
     return lastNow;
   },
@@ -150,7 +202,7 @@ for (let i = 0; i < 4; i++) rngState[i] = host.randomSeed();
 if ((rngState[0] | rngState[1] | rngState[2] | rngState[3]) === 0) rngState[0] = 1;
 function nextUint32() {
   const s = rngState;
-  const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+  const result = MathImul(rotl(MathImul(s[1], 5), 7), 9) >>> 0;
   const t = s[1] << 9;
   s[2] ^= s[0];
   s[3] ^= s[1];
@@ -399,7 +451,7 @@ class Timeout {
   refresh() {
     const entry = call(MapGet, timerTable, this.#id);
     if (entry !== undefined) {
-      entry.due = Date.now() + entry.delay;
+      entry.due = DateNow() + entry.delay;
       entry.sequence = timerSequence++;
     }
     return this;
@@ -444,7 +496,7 @@ function addTimer(callback, delay, args, repeat, kind) {
   delay = kind === 'immediate' ? 0 : timerDelay(delay);
   call(MapSet, timerTable, id, {
     id, handle, callback, args, delay, repeat,
-    due: Date.now() + delay,
+    due: DateNow() + delay,
     sequence: timerSequence++,
   });
   return handle;
@@ -467,7 +519,9 @@ function clearTimer(handle) {
 
 function nextDueTimer() {
   let best;
-  for (const entry of call(Map.prototype.values, timerTable)) {
+  const entries = mapList(timerTable);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
     if (best === undefined || entry.due < best.due || (entry.due === best.due && entry.sequence < best.sequence)) {
       best = entry;
     }
@@ -491,9 +545,8 @@ hidden(globalThis, 'queueMicrotask', function queueMicrotask(callback) {
   if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
   // A resolved promise's reaction is a microtask; an exception in the
   // callback surfaces as an unhandled rejection, reported at turn end.
-  PromiseResolve().then(() => { callback(); });
+  PromisePrototypeThen(PromiseResolve(), () => { callback(); });
 });
-const PromiseResolve = () => Promise.resolve();
 
 // Top-level awaits still pending: the REPL holds its prompt while any is.
 let pendingAwaits = 0;
@@ -520,26 +573,32 @@ function toBase64(bytes) {
     const n = (bytes[i] << 16) | ((i + 1 < bytes.length ? bytes[i + 1] : 0) << 8) | (i + 2 < bytes.length ? bytes[i + 2] : 0);
     chunk += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] +
       (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
-    if (chunk.length >= 8192) { parts[parts.length] = chunk; chunk = ''; }
+    if (chunk.length >= 8192) { append(parts, chunk); chunk = ''; }
   }
-  parts[parts.length] = chunk;
-  return call(ArrayJoin, parts, '');
+  append(parts, chunk);
+  return ArrayPrototypeJoin(parts, '');
 }
 const B64Index = new Uint8Array(128);
 for (let i = 0; i < 64; i++) B64Index[B64.charCodeAt(i)] = i;
 function fromBase64(text) {
   let length = (text.length / 4) * 3;
-  if (text.endsWith('==')) length -= 2; else if (text.endsWith('=')) length -= 1;
+  if (StringPrototypeEndsWith(text, '==')) length -= 2; else if (StringPrototypeEndsWith(text, '=')) length -= 1;
   const out = new Uint8Array(length);
   let o = 0;
   for (let i = 0; i < text.length; i += 4) {
-    const n = (B64Index[text.charCodeAt(i)] << 18) | (B64Index[text.charCodeAt(i + 1)] << 12) |
-      (B64Index[text.charCodeAt(i + 2)] << 6) | B64Index[text.charCodeAt(i + 3)];
+    const n = (B64Index[StringPrototypeCharCodeAt(text, i)] << 18) | (B64Index[StringPrototypeCharCodeAt(text, i + 1)] << 12) |
+      (B64Index[StringPrototypeCharCodeAt(text, i + 2)] << 6) | B64Index[StringPrototypeCharCodeAt(text, i + 3)];
     if (o < length) out[o++] = (n >> 16) & 255;
     if (o < length) out[o++] = (n >> 8) & 255;
     if (o < length) out[o++] = n & 255;
   }
   return out;
+}
+function countUnacknowledged() {
+  let unacknowledged = 0;
+  const streams = mapList(outStreams);
+  for (let i = 0; i < streams.length; i++) unacknowledged += MapPrototypeGetSize(streams[i].messages);
+  return unacknowledged;
 }
 function callHandler(value, from) {
   ReflectApply(messageHandler, undefined, [value, from]);
@@ -570,12 +629,15 @@ const ken = {
   // Messages not yet acknowledged, per peer.
   pending() {
     const result = {};
-    for (const [peer, stream] of outStreams) if (stream.messages.size > 0) result[peer] = stream.messages.size;
+    const streams = mapList(outStreams, true);
+    for (let i = 0; i < streams.length; i++) {
+      const size = MapPrototypeGetSize(streams[i][1].messages);
+      if (size > 0) ObjectDefineProperty(result, streams[i][0], { __proto__: null, value: size, writable: true, enumerable: true, configurable: true });
+    }
     return result;
   },
   stats() {
-    let unacknowledged = 0;
-    for (const stream of call(Map.prototype.values, outStreams)) unacknowledged += stream.messages.size;
+    const unacknowledged = countUnacknowledged();
     return { sent: messagesSent, delivered: messagesDelivered, unacknowledged, waitingForHandler: inbox.length };
   },
 };
@@ -614,26 +676,55 @@ function formatProgramError(error) {
   return inspect(error, { colors: false });
 }
 
+// The last resort when formatting a value threw (a user broke something
+// the formatter relies on): a line that says what the value is, built from
+// primitives alone, so that a result or an error is never lost.
+function fallbackShow(value) {
+  switch (typeof value) {
+    case 'string': return `'${value}'`;
+    case 'symbol': return SymbolPrototypeToString(value);
+    case 'bigint': return `${value}n`;
+    case 'object':
+    case 'function':
+      if (value === null) return 'null';
+      return `[${typeof value === 'function' ? 'Function' : host.typeTag(value) || 'Object'} (kenshell could not format it)]`;
+    default: return `${value}`;
+  }
+}
+
+function showResult(value) {
+  let text;
+  try {
+    text = show(value);
+  } catch {
+    text = fallbackShow(value);
+  }
+  write(STDOUT, text);
+}
+
 function reportUncaught(error, program) {
   if ((underscoreMode & 2) === 0) lastError = error;
-  if (typeof program === 'string') {
-    // As `node FILE.js`: where it was thrown, then the error, on stderr.
-    write(STDERR, program + formatProgramError(error));
-    return;
+  let text;
+  try {
+    text = typeof program === 'string' ? program + formatProgramError(error) : formatUncaught(error, { colors: colors() });
+  } catch {
+    text = `${typeof program === 'string' ? program : 'Uncaught '}${fallbackShow(error)}`;
   }
-  write(STDOUT, formatUncaught(error, { colors: colors() }));
+  // A program's uncaught error goes to stderr, as `node FILE.js` prints it.
+  write(typeof program === 'string' ? STDERR : STDOUT, text);
 }
 
 // A top-level await still pending when its turn ends: its result is printed
 // by the later turn in which it settles.
 function awaitLater(promise) {
   pendingAwaits++;
-  promise.then(
+  PromisePrototypeThen(
+    promise,
     (completion) => {
       pendingAwaits--;
       const value = completion ? completion['.repl_result'] : undefined;
       if ((underscoreMode & 1) === 0) lastResult = value;
-      write(STDOUT, show(value));
+      showResult(value);
     },
     (error) => {
       pendingAwaits--;
@@ -648,12 +739,14 @@ return {
   // `program` is false for an input, or (a whole script file) the text
   // that goes above an uncaught error: a program prints no result.
   finishTurn(promise, program) {
-    const [state, completion] = host.promiseState(promise);
+    const settled = host.promiseState(promise);
+    const state = settled[0];
+    const completion = settled[1];
     if (state === 1) {
       if (typeof program === 'string') return 0;
       const value = completion['.repl_result'];
       if ((underscoreMode & 1) === 0) lastResult = value;
-      write(STDOUT, show(value));
+      showResult(value);
       return 0;
     }
     if (state === 2) {
@@ -677,16 +770,14 @@ return {
     return entry === undefined ? Infinity : entry.due;
   },
   // Query: how many timers are pending.
-  pendingTimers() { return timerTable.size; },
+  pendingTimers() { return MapPrototypeGetSize(timerTable); },
   // Query: how many top-level awaits are still pending.
   pendingAwaits() { return pendingAwaits; },
   // Query: messages sent and not yet acknowledged, and messages received
   // that wait for an onmessage handler (.info).
   // Answers "<unacknowledged> <waiting>".
   pendingMessages() {
-    let unacknowledged = 0;
-    for (const stream of call(Map.prototype.values, outStreams)) unacknowledged += stream.messages.size;
-    return `${unacknowledged} ${inbox.length}`;
+    return `${countUnacknowledged()} ${inbox.length}`;
   },
   // Called once per process before anything runs: the shell's identity
   // (constant for a store, whose files are named after it).
@@ -694,33 +785,38 @@ return {
   // Query: the outbound streams, as JSON [{ to, next, acked }].
   outboxState() {
     const list = [];
-    for (const [to, stream] of outStreams) list[list.length] = { to, next: stream.next, acked: stream.acked };
-    return JSON.stringify(list);
+    const streams = mapList(outStreams, true);
+    for (let i = 0; i < streams.length; i++) {
+      const stream = streams[i][1];
+      append(list, { __proto__: null, to: streams[i][0], next: stream.next, acked: stream.acked });
+    }
+    return jsonList(list);
   },
   // Query: one queued message ("to\nseq") in base64, or '' if gone.
   outboxMessage(key) {
-    const cut = key.indexOf('\n');
-    const stream = call(MapGet, outStreams, key.slice(0, cut));
-    const bytes = stream === undefined ? undefined : call(MapGet, stream.messages, +key.slice(cut + 1));
+    const cut = StringPrototypeIndexOf(key, '\n');
+    const stream = call(MapGet, outStreams, StringPrototypeSlice(key, 0, cut));
+    const bytes = stream === undefined ? undefined : call(MapGet, stream.messages, +StringPrototypeSlice(key, cut + 1));
     return bytes === undefined ? '' : toBase64(bytes);
   },
   // Query: the receiver windows' states, as JSON [{ key, state }].
   inWindowStates() {
     const list = [];
-    for (const [key, state] of inWindows) list[list.length] = { key, state };
-    return JSON.stringify(list);
+    const windows = mapList(inWindows, true);
+    for (let i = 0; i < windows.length; i++) append(list, { __proto__: null, key: windows[i][0], state: windows[i][1] });
+    return jsonList(list);
   },
   // Query: messages waiting for a handler that is now set.
   inboxReady() { return messageHandler === null ? 0 : inbox.length; },
   // Turn: delivers one message. The receiver window's new state is saved in
   // the same turn, so the delivery and "delivered up to n" commit together.
   deliver(json) {
-    const m = JSON.parse(json);
+    const m = JSONParse(json);
     call(MapSet, inWindows, m.key, m.state);
     messagesDelivered++;
     const bytes = fromBase64(m.data);
     if (messageHandler === null) {
-      inbox[inbox.length] = [m.from, bytes];
+      append(inbox, [m.from, bytes]);
       return 0;
     }
     callHandler(host.deserialize(bytes), m.from);
@@ -729,15 +825,15 @@ return {
   // Turn: hands the oldest waiting message to the handler.
   deliverWaiting() {
     if (messageHandler === null || inbox.length === 0) return 0;
-    const [from, bytes] = inbox.shift();
-    callHandler(host.deserialize(bytes), from);
+    const waiting = ArrayPrototypeShift(inbox);
+    callHandler(host.deserialize(waiting[1]), waiting[0]);
     return 1;
   },
   // Turn: the peer acknowledged everything up to a sequence number ("to\nn").
   acked(text) {
-    const cut = text.indexOf('\n');
-    const stream = call(MapGet, outStreams, text.slice(0, cut));
-    const upTo = +text.slice(cut + 1);
+    const cut = StringPrototypeIndexOf(text, '\n');
+    const stream = call(MapGet, outStreams, StringPrototypeSlice(text, 0, cut));
+    const upTo = +StringPrototypeSlice(text, cut + 1);
     if (stream === undefined) return 0;
     for (let seq = stream.acked + 1; seq <= upTo; seq++) call(MapDelete, stream.messages, seq);
     if (upTo > stream.acked) stream.acked = upTo;
@@ -748,14 +844,14 @@ return {
   // same). 1 if one was cancelled.
   cancelDueTimer() {
     const entry = nextDueTimer();
-    if (entry === undefined || entry.due > Date.now()) return 0;
+    if (entry === undefined || entry.due > DateNow()) return 0;
     call(MapDelete, timerTable, entry.id);
     return 1;
   },
   // Turn: fires the earliest due timer, if one is due. 1 if it fired.
   fireTimer() {
     const entry = nextDueTimer();
-    const now = Date.now();
+    const now = DateNow();
     if (entry === undefined || entry.due > now) return 0;
     if (entry.repeat) {
       // Keep the period and the phase, but coalesce missed periods (after
