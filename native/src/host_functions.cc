@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform.h"
 #include "shell.h"
@@ -366,6 +367,89 @@ void HostDeserialize(const FunctionCallbackInfo<Value>& args) {
     }
 }
 
+// The implementations behind nativeFunction's functions, in a list kept on
+// the global object under a private key (invisible to user code, saved with
+// the heap). A function's template data is its index there, a small
+// integer: a template holding a JavaScript closure directly makes V8 10.2's
+// context serializer crash in the checkpoint child.
+Local<v8::Private> NativeImplsKey(v8::Isolate* isolate) {
+    return v8::Private::ForApi(isolate, v8::String::NewFromUtf8Literal(isolate, "kenshell:native-impls"));
+}
+
+v8::MaybeLocal<v8::Array> NativeImpls(v8::Isolate* isolate, Local<v8::Context> context, bool create) {
+    Local<v8::Object> global = context->Global();
+    Local<Value> list;
+    if (!global->GetPrivate(context, NativeImplsKey(isolate)).ToLocal(&list)) return {};
+    if (list->IsArray()) return list.As<v8::Array>();
+    if (!create) return {};
+    Local<v8::Array> fresh = v8::Array::New(isolate);
+    if (global->SetPrivate(context, NativeImplsKey(isolate), fresh).IsNothing()) return {};
+    return fresh;
+}
+
+// The body of every function made by nativeFunction: calls its JavaScript
+// implementation as impl(receiver, newTarget, ...args). Called directly
+// (host.nativeShim, which has no index) it throws.
+void HostNativeShim(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    Local<v8::Array> impls;
+    Local<Value> impl;
+    if (args.Data().IsEmpty() || !args.Data()->IsUint32() ||
+        !NativeImpls(isolate, context, false).ToLocal(&impls) ||
+        !impls->Get(context, args.Data().As<v8::Uint32>()->Value()).ToLocal(&impl) ||
+        !impl->IsFunction()) {
+        isolate->ThrowException(v8::Exception::TypeError(
+            v8::String::NewFromUtf8Literal(isolate, "Illegal invocation")));
+        return;
+    }
+    std::vector<Local<Value>> argv;
+    argv.reserve(static_cast<size_t>(args.Length()) + 2);
+    argv.push_back(args.This());
+    argv.push_back(args.NewTarget());
+    for (int i = 0; i < args.Length(); ++i) argv.push_back(args[i]);
+    Local<Value> result;
+    if (impl.As<v8::Function>()
+            ->Call(context, v8::Undefined(isolate), static_cast<int>(argv.size()), argv.data())
+            .ToLocal(&result)) {
+        args.GetReturnValue().Set(result);
+    }
+}
+
+// nativeFunction(name, length, impl, constructible): a function that
+// behaves as a built-in one does where a JavaScript function cannot: its
+// toString is "function name() { [native code] }", it has no prototype
+// property unless constructible, and calling a non-constructible one with
+// new throws. The runtime's replacements of built-ins (WeakRef,
+// FinalizationRegistry) are made of these, so that they look like what
+// they replace (test262 checks Function.prototype.toString of every
+// built-in). Made from a FunctionTemplate whose callback is in the
+// external-reference table, they are saved in checkpoints like any object.
+void HostNativeFunction(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    if (!args[0]->IsString() || !args[2]->IsFunction()) {
+        isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8Literal(
+            isolate, "nativeFunction(name, length, impl, constructible)")));
+        return;
+    }
+    Local<v8::Array> impls;
+    if (!NativeImpls(isolate, context, true).ToLocal(&impls)) return;
+    uint32_t index = impls->Length();
+    if (impls->CreateDataProperty(context, index, args[2]).IsNothing()) return;
+    int length = args[1]->Int32Value(context).FromMaybe(0);
+    bool constructible = args[3]->BooleanValue(isolate);
+    Local<v8::FunctionTemplate> tmpl = v8::FunctionTemplate::New(
+        isolate, HostNativeShim, v8::Integer::NewFromUnsigned(isolate, index), Local<v8::Signature>(),
+        length, constructible ? v8::ConstructorBehavior::kAllow : v8::ConstructorBehavior::kThrow);
+    tmpl->SetClassName(args[0].As<v8::String>());
+    if (!constructible) tmpl->RemovePrototype();
+    Local<v8::Function> fn;
+    if (!tmpl->GetFunction(context).ToLocal(&fn)) return;
+    fn->SetName(args[0].As<v8::String>());
+    args.GetReturnValue().Set(fn);
+}
+
 }  // namespace
 
 const HostFunction* HostFunctions(size_t* count) {
@@ -383,6 +467,8 @@ const HostFunction* HostFunctions(size_t* count) {
         {"ownNonIndexKeys", HostOwnNonIndexKeys},
         {"serialize", HostSerialize},
         {"deserialize", HostDeserialize},
+        {"nativeFunction", HostNativeFunction},
+        {"nativeShim", HostNativeShim},
     };
     *count = sizeof kFunctions / sizeof kFunctions[0];
     return kFunctions;

@@ -7,5 +7,9 @@ internal static class KenshellPaths
         Environment.GetEnvironmentVariable("KENSHELL_BIN")
         ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bin", "kenshell"));
 
+    /// <summary>kenv8-plain: a plain V8 isolate of the same libnode (native/tools/plain_v8.cc), the reference for the language.</summary>
+    public static string PlainV8 { get; } =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "native", "kenv8-plain"));
+
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 }
