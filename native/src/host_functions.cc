@@ -369,9 +369,11 @@ void HostDeserialize(const FunctionCallbackInfo<Value>& args) {
 
 // The implementations behind nativeFunction's functions, in a list kept on
 // the global object under a private key (invisible to user code, saved with
-// the heap). A function's template data is its index there, a small
-// integer: a template holding a JavaScript closure directly makes V8 10.2's
-// context serializer crash in the checkpoint child.
+// the heap). A function's data is its index there, a small integer: with a
+// JavaScript closure as a function's data, V8 10.2's context serializer
+// crashes in the checkpoint child (SerializeJSTypedArray, reached through
+// the closure's context). The runtime makes these functions only while the
+// prelude is installed, so the list does not grow afterwards.
 Local<v8::Private> NativeImplsKey(v8::Isolate* isolate) {
     return v8::Private::ForApi(isolate, v8::String::NewFromUtf8Literal(isolate, "kenshell:native-impls"));
 }
@@ -421,10 +423,12 @@ void HostNativeShim(const FunctionCallbackInfo<Value>& args) {
 // toString is "function name() { [native code] }", it has no prototype
 // property unless constructible, and calling a non-constructible one with
 // new throws. The runtime's replacements of built-ins (WeakRef,
-// FinalizationRegistry) are made of these, so that they look like what
-// they replace (test262 checks Function.prototype.toString of every
-// built-in). Made from a FunctionTemplate whose callback is in the
-// external-reference table, they are saved in checkpoints like any object.
+// FinalizationRegistry, the Intl wrappers) are made of these, so that they
+// look like what they replace (test262 checks Function.prototype.toString
+// of every built-in). v8::Function::New rather than a FunctionTemplate,
+// whose functions stay in the context's instantiation cache. The callback
+// is in the external-reference table, so they are saved in checkpoints
+// like any object.
 void HostNativeFunction(const FunctionCallbackInfo<Value>& args) {
     v8::Isolate* isolate = args.GetIsolate();
     Local<v8::Context> context = isolate->GetCurrentContext();
@@ -439,13 +443,12 @@ void HostNativeFunction(const FunctionCallbackInfo<Value>& args) {
     if (impls->CreateDataProperty(context, index, args[2]).IsNothing()) return;
     int length = args[1]->Int32Value(context).FromMaybe(0);
     bool constructible = args[3]->BooleanValue(isolate);
-    Local<v8::FunctionTemplate> tmpl = v8::FunctionTemplate::New(
-        isolate, HostNativeShim, v8::Integer::NewFromUnsigned(isolate, index), Local<v8::Signature>(),
-        length, constructible ? v8::ConstructorBehavior::kAllow : v8::ConstructorBehavior::kThrow);
-    tmpl->SetClassName(args[0].As<v8::String>());
-    if (!constructible) tmpl->RemovePrototype();
     Local<v8::Function> fn;
-    if (!tmpl->GetFunction(context).ToLocal(&fn)) return;
+    if (!v8::Function::New(context, HostNativeShim, v8::Integer::NewFromUnsigned(isolate, index), length,
+                           constructible ? v8::ConstructorBehavior::kAllow : v8::ConstructorBehavior::kThrow)
+             .ToLocal(&fn)) {
+        return;
+    }
     fn->SetName(args[0].As<v8::String>());
     args.GetReturnValue().Set(fn);
 }

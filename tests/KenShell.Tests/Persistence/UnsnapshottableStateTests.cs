@@ -54,6 +54,54 @@ public sealed class UnsnapshottableStateTests : IDisposable
         ], r.StdoutLines);
     }
 
+    // Intl objects with options of every kind, formatted, described by their
+    // resolved options: a checkpoint drops the ICU objects and a restore
+    // rebuilds each from what it kept; everything must read the same after.
+    private const string IntlProbe =
+        "JSON.stringify(intlMix.map(([o, use]) => [Object.prototype.toString.call(o), o.resolvedOptions ? o.resolvedOptions() : String(o), use(o)]))";
+
+    [Fact]
+    public void IntlObjectsRebuiltFromACheckpointAreEqualToTheOriginals()
+    {
+        string before;
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            shell.Eval(string.Join(" ",
+                "const intlMix = [",
+                "[new Intl.NumberFormat('de-CH', { style: 'currency', currency: 'CHF', currencyDisplay: 'name', minimumFractionDigits: 3 }), (o) => o.format(1234.5)],",
+                "[new Intl.NumberFormat('en', { maximumSignificantDigits: 2, notation: 'compact', compactDisplay: 'long' }), (o) => o.format(123456)],",
+                "[new Intl.NumberFormat('en', { style: 'unit', unit: 'kilometer-per-hour', unitDisplay: 'long', signDisplay: 'always' }), (o) => o.format(50)],",
+                "[new Intl.NumberFormat('ar-EG', { style: 'percent', useGrouping: false }), (o) => o.formatToParts(0.256)],",
+                "[new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone: 'Asia/Tokyo' }), (o) => o.format(86400000)],",
+                "[new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', hour12: false, timeZone: 'UTC', timeZoneName: 'short', fractionalSecondDigits: 2 }), (o) => o.format(123456789)],",
+                "[new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', month: 'long', weekday: 'short', timeZone: 'UTC' }), (o) => o.formatRange(0, 86400000 * 40)],",
+                "[new Intl.DateTimeFormat('en', { dayPeriod: 'long', hour: 'numeric', timeZone: 'America/New_York', hourCycle: 'h11' }), (o) => o.format(0)],",
+                "[new Intl.Collator('de-u-co-phonebk', { sensitivity: 'base', numeric: true, caseFirst: 'upper' }), (o) => ['a10', 'A2', 'ä1'].sort(o.compare)],",
+                "[new Intl.PluralRules('cy', { type: 'ordinal', minimumIntegerDigits: 2 }), (o) => [0, 1, 2, 3, 5, 6].map((n) => o.select(n))],",
+                "[new Intl.RelativeTimeFormat('es', { numeric: 'auto', style: 'narrow' }), (o) => o.format(-1, 'day') + o.format(3, 'month')],",
+                "[new Intl.ListFormat('fr', { type: 'unit', style: 'short' }), (o) => o.format(['a', 'b', 'c'])],",
+                "[new Intl.DisplayNames(['zh-Hant'], { type: 'language', languageDisplay: 'standard', fallback: 'none' }), (o) => o.of('en-GB')],",
+                "[new Intl.Segmenter('th', { granularity: 'word' }), (o) => Array.from(o.segment('สวัสดีครับ'), (s) => s.segment)],",
+                "[new Intl.Locale('en-Latn-US', { calendar: 'gregory', hourCycle: 'h23', numeric: true }), (o) => [o.baseName, o.calendar, o.hourCycle, o.numeric, String(o.minimize())]],",
+                "]; intlMix.length"));
+            before = shell.Eval(IntlProbe);
+            shell.Send(".checkpoint");
+            shell.WaitForStderr("writing a checkpoint");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!_dir.Checkpoints().Any(c => c.Turn >= 1))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the checkpoint was never written\n" + shell.Stderr);
+                Thread.Sleep(50);
+            }
+            shell.Kill9();
+        }
+        using (var shell = Kenshell.Start(_dir.Path))
+        {
+            Assert.Equal(before, shell.Eval(IntlProbe));
+            Assert.Contains("+ 0 turns replayed", shell.Stderr);
+        }
+    }
+
     [Fact]
     public void WeakRefAndFinalizationRegistryWithPendingCellsPersist()
     {
