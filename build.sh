@@ -10,6 +10,9 @@
 #                       bit flips...) with the store, crash-point, resource and
 #                       datagram tests it builds on; counts go to
 #                       build/torture-report.txt and are printed at the end
+#   ./build.sh conformance  build, then run the test262 selection of issue #11
+#                       in kenshell and in a plain isolate of the same libnode
+#                       (needs a test262 checkout: $TEST262_DIR or build/test262)
 #   ./build.sh bench    build, then run the benchmarks in bench/ (both; or
 #                       `bench checkpoint ARGS` / `bench roundtrip ARGS` for one)
 #   ./build.sh clean    remove build/
@@ -101,6 +104,14 @@ case "${1:-build}" in
         (cd "$BUILD/native-obj" && ctest --output-on-failure)
         log "running C# tests"
         dotnet test "$ROOT/KenShell.sln" -c Release --no-build -nologo ${KENSHELL_TEST_FILTER:+--filter "$KENSHELL_TEST_FILTER"}
+        # test262 is not on any registry this machine reaches, so it cannot be
+        # fetched here: the reduced run happens where a checkout exists.
+        log "running the reduced test262 selection (kenshell against a plain isolate)"
+        "$BUILD/bin/kenshell-conformance" --selection reduced --if-present
+        ;;
+    conformance)
+        build_all
+        "$BUILD/bin/kenshell-conformance" --selection "${2:-full}"
         ;;
     torture)
         build_all
@@ -126,5 +137,5 @@ case "${1:-build}" in
         esac
         ;;
     clean) rm -rf "$BUILD" ;;
-    *) echo "usage: $0 [build|test|torture|bench|clean]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|test|torture|conformance|bench|clean]" >&2; exit 2 ;;
 esac

@@ -339,7 +339,8 @@ Local<Value> Shell::ProgramErrorHeader(Local<Context> context, Local<Value> /*er
     // "FILE:LINE", the line, a caret under where it threw, a blank line.
     std::string header;
     Local<String> line;
-    if (!message.IsEmpty() && message->GetSourceLine(context).ToLocal(&line)) {
+    if (!message.IsEmpty() && message->GetLineNumber(context).FromMaybe(0) > 0 &&
+        message->GetScriptResourceName()->IsString() && message->GetSourceLine(context).ToLocal(&line)) {
         v8::String::Utf8Value name(isolate_, message->GetScriptResourceName());
         v8::String::Utf8Value line_text(isolate_, line);
         header += *name != nullptr ? *name : "";
