@@ -146,7 +146,9 @@ KENV8_EXPORT int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, si
 KENV8_EXPORT uint32_t kenv8_host_function_count(void);
 
 /* Sets a per-process option the prelude reads with host.hostOption(name)
- * (e.g. "colors" = 1 on a terminal, "columns"). Not saved with the heap. */
+ * (e.g. "colors" = 1 on a terminal, "columns"). Not saved with the heap.
+ * "wholeInput" = 1: eval never answers KENV8_INCOMPLETE; a source that stops
+ * mid-construct is a syntax error (--eval, replay of logged turns). */
 KENV8_EXPORT void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int32_t value);
 
 /*

@@ -70,12 +70,32 @@ public sealed class TurnRunner : IDisposable
         }
     }
 
-    public TurnOutcome Run(string source)
+    /// <summary>How the last input given to <see cref="Run"/> ended (Ok, Threw, SyntaxError...).</summary>
+    public TurnStatus LastStatus { get; private set; }
+
+    /// <param name="source">The input.</param>
+    /// <param name="wholeInput">
+    /// True when no more lines can follow (--eval): a source that stops
+    /// mid-construct is then reported as the SyntaxError it is, never
+    /// answered with <see cref="TurnOutcome.Incomplete"/>.
+    /// </param>
+    public TurnOutcome Run(string source, bool wholeInput = false)
     {
         ulong turn = _store.Turn + 1;
         string label = $"REPL{turn}";
         var clock = Stopwatch.StartNew();
-        var (result, evaluated) = WhileRunning(() => EvaluateInput(source, label));
+        _shell.SetOption("wholeInput", wholeInput ? 1 : 0);
+        TurnResult result;
+        string evaluated;
+        try
+        {
+            (result, evaluated) = WhileRunning(() => EvaluateInput(source, label));
+        }
+        finally
+        {
+            _shell.SetOption("wholeInput", 0);
+        }
+        LastStatus = result.Status;
 
         if (result.Status == TurnStatus.Incomplete) return TurnOutcome.Incomplete;
         if (result.NeedsRollback)

@@ -325,6 +325,11 @@ public sealed class PersistentStore : IDisposable
         }
         using var progress = new ReplayProgress(_diagnostics, pending.Count, _progressOnTerminal);
         int done = 0;
+        // A logged input was whole when it ran (an incomplete one is never
+        // logged): replay it as such, so that it does what it did then even if
+        // it was a syntax error at its end (--eval) or this build's rules for
+        // "more lines needed" differ from the ones it was typed under.
+        shell.SetOption("wholeInput", 1);
         foreach (TurnRecord record in pending)
         {
             shell.ReplayTape(record.Tape);
@@ -346,6 +351,7 @@ public sealed class PersistentStore : IDisposable
             reached = record.Turn;
             progress.Report(++done);
         }
+        shell.SetOption("wholeInput", 0);
         shell.StopTape();
         return done;
     }
