@@ -171,9 +171,9 @@ public static class ShellCommand
                          : scriptLines is not null ? session.RunScript(scriptLines)
                          : session.Run();
                 stdout.Flush();
-                // A checkpoint being written finishes first (bounded): the
-                // next start then has less log to replay.
-                store.Close(TimeSpan.FromSeconds(60));
+                // A checkpoint being written gets a moment to finish (the next
+                // start then has less log to replay), then is abandoned.
+                store.Close(PersistentStore.ExitGrace);
                 return exit;
             }
             catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException)
