@@ -131,6 +131,7 @@ public static class ShellCommand
                 progressOnTerminal: !Console.IsErrorRedirected)
             {
                 PrepareShell = heap => heap.QueryText("setIdentity", identity),
+                Lock = storeLock,
             };
             JsShell shell;
             RecoveryReport report;
@@ -175,6 +176,13 @@ public static class ShellCommand
                 // start then has less log to replay), then is abandoned.
                 store.Close(PersistentStore.ExitGrace);
                 return exit;
+            }
+            catch (StoreRemovedException e)
+            {
+                // rm ken_* while the shell ran: noticed at the next commit.
+                stdout.Flush();
+                stderr.WriteLine($"kenshell: {e.Message}");
+                return ExitError;
             }
             catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException)
             {

@@ -66,6 +66,13 @@ public sealed class CheckpointStore
     public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMilliseconds(
         int.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_TIMEOUT_MS"), out int ms) ? ms : 600_000);
 
+    /// <summary>
+    /// True when the store's files were removed under the running shell: a
+    /// finished checkpoint is then not put in place (nor old files pruned),
+    /// since the directory may already hold another store under these names.
+    /// </summary>
+    public Func<bool>? StoreRemoved { get; init; }
+
     /// <summary>The pause the last checkpoint's fork caused in the shell.</summary>
     public TimeSpan LastForkPause { get; private set; }
 
@@ -347,6 +354,7 @@ public sealed class CheckpointStore
         string final = _layout.CheckpointPath(turn);
         string? failure = writer.Wait(CheckpointTimeout, abandon);
         failure ??= FaultInjection.CheckpointChildFault(tmp);
+        if (failure is null && StoreRemoved?.Invoke() == true) failure = "the store's files were removed while the shell ran";
         lock (Sync)
         {
             if (failure is not null)

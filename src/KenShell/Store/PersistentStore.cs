@@ -41,12 +41,36 @@ public sealed class PersistentStore : IDisposable
         _diagnostics = diagnostics;
         _policy = policy;
         _progressOnTerminal = progressOnTerminal;
-        _checkpoints = new CheckpointStore(layout, diagnostics);
+        _checkpoints = new CheckpointStore(layout, diagnostics) { StoreRemoved = () => RemovedProblem() is not null };
     }
 
     public StoreLayout Layout => _layout;
 
     public CheckpointStore Checkpoints => _checkpoints;
+
+    /// <summary>The store's lock, held by this process; checked with the log for removed files.</summary>
+    public StoreLock? Lock { get; init; }
+
+    /// <summary>
+    /// Why the store can no longer be written, when its files were removed
+    /// while this shell ran (the open log segment or the lock file has no
+    /// name left); null while they are in place. Two fstat calls.
+    /// </summary>
+    public string? RemovedProblem()
+    {
+        bool log = _writer?.SegmentRemoved == true;
+        bool lockFile = Lock?.IsRemoved == true;
+        if (!log && !lockFile) return null;
+        string which = log && lockFile ? "its turn log and lock file" : log ? "its turn log" : "its lock file";
+        return $"the store's files were removed while this shell ran ({which}: ken_{_layout.Address}_* in {_layout.Directory}); " +
+               "nothing more can be saved, so this shell stops: this input and anything after it were not saved. " +
+               "A new shell on this address starts a new store.";
+    }
+
+    private void ThrowIfRemoved()
+    {
+        if (RemovedProblem() is { } problem) throw new StoreRemovedException(problem);
+    }
 
     /// <summary>
     /// Runs on every heap as soon as it exists (fresh, restored or rebuilt),
@@ -363,6 +387,9 @@ public sealed class PersistentStore : IDisposable
     public void CommitTurn(TurnRecord record, TimeSpan runTime)
     {
         if (_writer is null) throw new InvalidOperationException("the store is not open");
+        // After rm ken_*, appends would go to a deleted file and a second
+        // shell could already be running a new store under the same names.
+        ThrowIfRemoved();
         _writer.Append(record);
         FaultInjection.Hit(FaultInjection.LogAfterSync);
         Turn = record.Turn;
@@ -446,6 +473,8 @@ public sealed class PersistentStore : IDisposable
     /// </summary>
     public JsShell Reload()
     {
+        // With the files removed, the directory may hold another store by now.
+        ThrowIfRemoved();
         lock (_checkpoints.Sync)
         {
             LoadedCheckpoint loaded = _checkpoints.LoadNewest(out _)

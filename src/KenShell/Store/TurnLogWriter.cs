@@ -65,6 +65,9 @@ public sealed class TurnLogWriter : IDisposable
     /// <summary>The turn the next appended record must have.</summary>
     public ulong NextTurn { get; private set; }
 
+    /// <summary>True when the current segment's file was removed (rm) while open: appends would go nowhere.</summary>
+    public bool SegmentRemoved => _segment is not null && FileSync.IsUnlinked(_segment);
+
     /// <summary>Why the writer refuses further work after a failure it could not repair; null while usable.</summary>
     public string? BrokenReason => _broken;
 
