@@ -417,6 +417,8 @@ public sealed class PersistentStore : IDisposable
     public bool StartCheckpoint(JsShell shell)
     {
         if (_checkpoints.IsCheckpointing || _writer is null) return false;
+        // Its new log segment would land among another store's files.
+        ThrowIfRemoved();
         ulong turn = Turn;
         _turnsSinceCheckpoint = 0;
         _bytesSinceCheckpoint = 0;

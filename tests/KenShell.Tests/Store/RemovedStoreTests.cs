@@ -54,5 +54,18 @@ public sealed class RemovedStoreTests : IDisposable
         Assert.Equal(["1"], Kenshell.Run(_dir.Path, "x\n").StdoutLines);
     }
 
+    [Fact]
+    public void ACheckpointAskedForAfterTheRemovalStopsTheShellAndWritesNothing()
+    {
+        using var shell = Kenshell.Start(_dir.Path);
+        Assert.Equal("1", shell.Eval("x = 1"));
+        foreach (string file in Directory.GetFiles(_dir.Path, "ken_*")) File.Delete(file);
+        shell.Send(".checkpoint");
+        KenshellResult r = shell.WaitForExit(Kenshell.DefaultTimeout);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("the store's files were removed while this shell ran", r.Stderr);
+        Assert.Empty(Directory.GetFiles(_dir.Path, "ken_*")); // no new log segment, no checkpoint
+    }
+
     public void Dispose() => _dir.Dispose();
 }
