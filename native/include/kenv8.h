@@ -113,7 +113,10 @@ KENV8_EXPORT size_t kenv8_shell_query_text(kenv8_shell* shell, const char* name,
 /* Tab completion, outside any turn: the property names that may follow the
  * path given as identifiers separated by '\n' ("a\nb" for `a.b.`), or the
  * global names (top-level bindings included) for an empty path; one name
- * per line. Runs no user code: no getter, no Proxy trap. *answer stays valid
+ * per line, in groups that each end with an empty line: the object's own
+ * names first, then each prototype's, a name only in the closest group that
+ * has it (Object.prototype's __defineGetter__ & co. left out, as in Node's
+ * REPL). Runs no user code: no getter, no Proxy trap. *answer stays valid
  * until the next call on the shell. Returns its length. */
 KENV8_EXPORT size_t kenv8_shell_completion_names(kenv8_shell* shell, const char* path, size_t len,
                                                  const char** answer);

@@ -1,5 +1,6 @@
 // Tab completion: the names that may follow `a.b.c.` (or a bare identifier),
-// found without running a line of user code. The shell is persistent, so a
+// grouped by the object on the prototype chain that has them, found without
+// running a line of user code. The shell is persistent, so a
 // getter that charges an account or a Proxy trap that logs must never fire
 // because someone pressed Tab:
 //   - a property is read only from its own *data* descriptor
@@ -79,22 +80,43 @@ MaybeLocal<Value> ReadDataProperty(Isolate* isolate, Local<Context> context, Loc
     return {};
 }
 
+// Object.prototype's legacy accessor helpers: Node's REPL leaves them out of
+// completion (they would come first in every list, before the object's own
+// properties), and so does kenshell.
+bool IsLegacyObjectPrototypeMethod(const std::string& name) {
+    return name == "__defineGetter__" || name == "__defineSetter__" || name == "__lookupGetter__" ||
+           name == "__lookupSetter__";
+}
+
 // Own string-keyed names of every object on the chain, enumerable or not
-// (completion offers Array.prototype.map too), stopping at a Proxy.
-void CollectChainNames(Local<Context> context, Local<Object> object, std::set<std::string>* names) {
+// (completion offers Array.prototype.map too), stopping at a Proxy: one group
+// per object, the object itself first, then each prototype in turn. A name
+// is listed only in the closest group that has it, as in Node's REPL (a
+// method overridden by a subclass belongs to the subclass).
+void CollectChainGroups(Local<Context> context, Local<Object> object, std::vector<std::vector<std::string>>* groups) {
     Isolate* isolate = context->GetIsolate();
-    for (int depth = 0; depth < kMaxChainDepth && names->size() < kMaxNames; depth++) {
+    // This realm's own %Object.prototype%, found without reading anything
+    // user code could have replaced (the global `Object`).
+    Local<Value> object_prototype = Object::New(isolate)->GetPrototype();
+    std::set<std::string> seen;
+    for (int depth = 0; depth < kMaxChainDepth && seen.size() < kMaxNames; depth++) {
         if (object->IsProxy()) return;
+        bool legacy = object->StrictEquals(object_prototype);
+        std::vector<std::string> group;
         Local<v8::Array> keys;
         if (object->GetPropertyNames(context, v8::KeyCollectionMode::kOwnOnly,
                                      v8::PropertyFilter::SKIP_SYMBOLS, v8::IndexFilter::kSkipIndices,
                                      v8::KeyConversionMode::kConvertToString)
                 .ToLocal(&keys)) {
-            for (uint32_t i = 0; i < keys->Length() && names->size() < kMaxNames; i++) {
+            for (uint32_t i = 0; i < keys->Length() && seen.size() < kMaxNames; i++) {
                 Local<Value> key;
-                if (keys->Get(context, i).ToLocal(&key) && key->IsString()) names->insert(Utf8(isolate, key));
+                if (!keys->Get(context, i).ToLocal(&key) || !key->IsString()) continue;
+                std::string name = Utf8(isolate, key);
+                if (legacy && IsLegacyObjectPrototypeMethod(name)) continue;
+                if (seen.insert(name).second) group.push_back(name);
             }
         }
+        groups->push_back(std::move(group));
         Local<Value> prototype = object->GetPrototype();
         if (!prototype->IsObject()) return;
         object = prototype.As<Object>();
@@ -143,11 +165,12 @@ const std::string& Shell::CompletionNames(const char* path, size_t len) {
     Context::Scope context_scope(context);
     TryCatch try_catch(isolate_);
     std::vector<std::string> lexical = LexicalNames(context);
-    std::set<std::string> names;
+    std::vector<std::vector<std::string>> groups;
     if (segments.empty()) {
         // A bare identifier: let/const/class bindings and the global object's chain.
-        names.insert(lexical.begin(), lexical.end());
-        CollectChainNames(context, context->Global(), &names);
+        CollectChainGroups(context, context->Global(), &groups);
+        if (groups.empty()) groups.emplace_back();
+        groups.front().insert(groups.front().begin(), lexical.begin(), lexical.end());
     } else {
         Local<Value> value;
         if (!ReadGlobal(isolate_, context, segments[0], lexical).ToLocal(&value)) return query_answer_;
@@ -156,11 +179,15 @@ const std::string& Shell::CompletionNames(const char* path, size_t len) {
         }
         Local<Object> object;
         if (!AsObject(context, value).ToLocal(&object)) return query_answer_;
-        CollectChainNames(context, object, &names);
+        CollectChainGroups(context, object, &groups);
     }
-    for (const std::string& name : names) {
-        if (name.empty() || name.find('\n') != std::string::npos) continue;
-        query_answer_.append(name).push_back('\n');
+    // One name per line; an empty line ends each group (closest first).
+    for (const std::vector<std::string>& group : groups) {
+        for (const std::string& name : group) {
+            if (name.empty() || name.find('\n') != std::string::npos) continue;
+            query_answer_.append(name).push_back('\n');
+        }
+        query_answer_.push_back('\n');
     }
     return query_answer_;
 }

@@ -293,9 +293,21 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label, int 
             Local<Value> line = v8::Undefined(isolate_);
             Local<String> source_line;
             if (message->GetSourceLine(context).ToLocal(&source_line)) line = source_line;
-            Local<Value> argv[] = {exception, line,
-                                   v8::Integer::New(isolate_, message->GetStartColumn()),
-                                   v8::Integer::New(isolate_, message->GetEndColumn())};
+            int start_column = message->GetStartColumn();
+            int end_column = message->GetEndColumn();
+            // An error at the very end of a whole input (--eval "1+") is
+            // placed on the sourceURL line appended above; show the end of
+            // the input's own last line instead, as `node -e` does.
+            size_t input_lines = static_cast<size_t>(std::count(source, source + len, '\n')) + 1;
+            if (message->GetLineNumber(context).FromMaybe(0) > static_cast<int>(input_lines)) {
+                const char* last = source + len;
+                while (last > source && last[-1] != '\n') last--;
+                Local<String> tail = Str(isolate_, last, static_cast<int>(source + len - last));
+                line = tail;
+                start_column = end_column = tail->Length();  // UTF-16 units, as V8's columns
+            }
+            Local<Value> argv[] = {exception, line, v8::Integer::New(isolate_, start_column),
+                                   v8::Integer::New(isolate_, end_column)};
             CallHook(context, "syntaxError", 4, argv);
         } else {
             status = KENV8_THREW;

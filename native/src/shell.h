@@ -41,7 +41,8 @@ public:
     // (empty on failure). The answer stays valid until the next call.
     const std::string& QueryText(const char* name, const char* arg, size_t len);
     // Tab completion: the property names (newline-separated) that may follow
-    // the path `a\nb\nc` (a.b.c.), or the global names for an empty path.
+    // the path `a\nb\nc` (a.b.c.), or the global names for an empty path; an
+    // empty line ends each prototype level's group (closest first).
     // Runs no user code (completion.cc says how). Valid until the next call.
     const std::string& CompletionNames(const char* path, size_t len);
     bool Interrupt();

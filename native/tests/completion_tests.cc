@@ -64,6 +64,42 @@ TEST(Completion, PropertiesAlongThePrototypeChain) {
     EXPECT_TRUE(Names(*shell, "empty").empty());
 }
 
+// The answer split at its empty lines: one group per object on the chain.
+std::vector<std::vector<std::string>> Groups(TestShell& shell, const std::string& path) {
+    std::vector<std::vector<std::string>> groups(1);
+    for (const std::string& name : Names(shell, path)) {
+        if (name.empty()) groups.emplace_back();
+        else groups.back().push_back(name);
+    }
+    if (groups.back().empty()) groups.pop_back();
+    return groups;
+}
+
+TEST(Completion, OneGroupPerObjectOnTheChainClosestFirst) {
+    auto shell = TestShell::Fresh();
+    ASSERT_TRUE(shell);
+    shell->Eval("const o = {zeta: 1, alpha: 2}");
+    shell->Eval("class A { constructor() { this.own = 1 } am() {} } class B extends A { bm() {} } const b = new B()");
+    auto o = Groups(*shell, "o");
+    ASSERT_EQ(2u, o.size());
+    EXPECT_EQ((std::vector<std::string>{"zeta", "alpha"}), o[0]);
+    EXPECT_TRUE(Has(o[1], "hasOwnProperty"));
+    EXPECT_TRUE(Has(o[1], "__proto__"));
+    // Node's REPL leaves Object.prototype's legacy accessor helpers out.
+    EXPECT_FALSE(Has(o[1], "__defineGetter__"));
+    EXPECT_FALSE(Has(o[1], "__lookupSetter__"));
+    auto b = Groups(*shell, "b");
+    ASSERT_EQ(4u, b.size());
+    EXPECT_EQ((std::vector<std::string>{"own"}), b[0]);
+    EXPECT_TRUE(Has(b[1], "bm") && Has(b[1], "constructor"));
+    // A name is listed once, in the closest group that has it.
+    EXPECT_EQ((std::vector<std::string>{"am"}), b[2]);
+    EXPECT_FALSE(Has(b[3], "constructor"));
+    // An object with Object.prototype's helpers of its own keeps them.
+    shell->Eval("const own = { __defineGetter__: 1 }");
+    EXPECT_TRUE(Has(Groups(*shell, "own")[0], "__defineGetter__"));
+}
+
 TEST(Completion, NeverCallsAGetter) {
     auto shell = TestShell::Fresh();
     ASSERT_TRUE(shell);

@@ -61,11 +61,25 @@ public static class ShellCommand
         return root;
     }
 
+    private const string Usage = "usage: kenshell ADDRESS [FILE.js] [--dir DIR] [--eval CODE] [--wait] [--keep-log] [--rebuild] (kenshell --help says more)";
+
     private static int Run(string address, string? scriptFile, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         // Synchronized: background checkpoints report from a worker thread.
         TextWriter stderr = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true });
+        // The parser hands an option it does not know to the ADDRESS or FILE
+        // argument (`kenshell ADDR --foo` tried to read a file named --foo).
+        // A file whose name starts with '-' can still be given as ./-name.
+        foreach (string? value in new[] { address, scriptFile })
+        {
+            if (value is { Length: > 1 } && value[0] == '-')
+            {
+                stderr.WriteLine($"kenshell: unknown option {value}");
+                stderr.WriteLine(Usage);
+                return ExitError;
+            }
+        }
         if (StoreLayout.ValidateAddress(address) is { } problem)
         {
             stderr.WriteLine($"kenshell: {problem}");
@@ -117,6 +131,7 @@ public static class ShellCommand
                 progressOnTerminal: !Console.IsErrorRedirected)
             {
                 PrepareShell = heap => heap.QueryText("setIdentity", identity),
+                Lock = storeLock,
             };
             JsShell shell;
             RecoveryReport report;
@@ -157,10 +172,17 @@ public static class ShellCommand
                          : scriptText is not null ? session.RunScript(Path.GetFullPath(scriptFile!), scriptText)
                          : session.Run();
                 stdout.Flush();
-                // A checkpoint being written finishes first (bounded): the
-                // next start then has less log to replay.
-                store.Close(TimeSpan.FromSeconds(60));
+                // A checkpoint being written gets a moment to finish (the next
+                // start then has less log to replay), then is abandoned.
+                store.Close(PersistentStore.ExitGrace);
                 return exit;
+            }
+            catch (StoreRemovedException e)
+            {
+                // rm ken_* while the shell ran: noticed at the next commit.
+                stdout.Flush();
+                stderr.WriteLine($"kenshell: {e.Message}");
+                return ExitError;
             }
             catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException)
             {

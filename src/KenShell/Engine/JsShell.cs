@@ -150,7 +150,8 @@ public sealed class JsShell : IDisposable
     /// <c>path[0].path[1]....</c>, or the global names (top-level bindings
     /// included) for an empty path. Runs no user code (no getter, no Proxy
     /// trap) and changes nothing. Empty when the path cannot be followed
-    /// without running code.
+    /// without running code. Grouped by the object on the chain that has
+    /// them, the object's own names first: an empty string ends each group.
     /// </summary>
     public unsafe IReadOnlyList<string> CompletionNames(IReadOnlyList<string> path)
     {
@@ -159,7 +160,8 @@ public sealed class JsShell : IDisposable
         nuint length;
         fixed (byte* p = utf8) length = NativeMethods.ShellCompletionNames(_handle, p, (nuint)utf8.Length, &answer);
         string text = Encoding.UTF8.GetString(new ReadOnlySpan<byte>(answer, checked((int)length)));
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = text.Split('\n');
+        return lines[..^1]; // the text ends with a line break
     }
 
     /// <summary>Asks the runtime a read-only question (no turn, no state change). NaN if it cannot answer.</summary>

@@ -11,7 +11,8 @@ namespace KenShell.Messaging;
 /// (no <c>127.1</c>, <c>0x7f.0.0.1</c> or leading zeros, which the OS parsers read
 /// in surprising ways).</item>
 /// <item><c>[::1]:6666</c>: an IPv6 address, always in brackets; an IPv4-mapped one
-/// (<c>[::ffff:1.2.3.4]</c>) means the IPv4 address and is canonicalised to it.</item>
+/// (<c>[::ffff:1.2.3.4]</c>) means the IPv4 address and is canonicalised to it; no
+/// zone index (<c>%eth0</c>), which would mean different things on different machines.</item>
 /// <item><c>localhost:6666</c>, <c>node-7.example.org:6666</c>: a host name (letters,
 /// digits, <c>-</c>, <c>_</c>, dots; case-insensitive; a trailing dot is dropped).</item>
 /// </list>
@@ -114,6 +115,12 @@ public sealed class PeerAddress : IEquatable<PeerAddress>
         string host;
         if (bracketed)
         {
+            // A zone index (fe80::1%eth0) names an interface of one machine,
+            // and .NET turns a name into that machine's interface number: the
+            // canonical text, which is the shell's identity, would depend on
+            // where it is parsed.
+            if (hostText.Contains('%'))
+                return $"address '{shown}': '{hostText}' has a zone index (%...), which means different things on different machines";
             if (!IPAddress.TryParse(hostText, out ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
                 return $"address '{shown}': '{hostText}' in brackets is not an IPv6 address";
             if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();

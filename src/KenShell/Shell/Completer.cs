@@ -5,7 +5,8 @@ namespace KenShell.Shell;
 /// <summary>
 /// Tab completion for the shell: dot commands at the start of an input, and
 /// JavaScript names — globals, top-level let/const/class bindings, keywords,
-/// and properties along the prototype chain after <c>a.b.</c>. The text is
+/// and properties along the prototype chain after <c>a.b.</c> (grouped by
+/// prototype level, as Node's REPL lists them). The text is
 /// only scanned, never evaluated: the engine follows the path without
 /// running user code (JsShell.CompletionNames), so an expression with calls
 /// or brackets in it is not completed at all.
@@ -42,14 +43,44 @@ public sealed class Completer
                 _dotCommands.Where(c => c.StartsWith(typed, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList());
         }
         if (!TryParse(beforeCursor, out int wordStart, out string word, out List<string>? path)) return CompletionResult.None;
-        IEnumerable<string> names = _names(path);
-        if (path.Count == 0) names = names.Concat(Keywords);
-        List<string> candidates = names
-            .Where(n => n.StartsWith(word, StringComparison.Ordinal) && IsIdentifier(n))
-            .Distinct()
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        List<List<string>> groups = Groups(_names(path));
+        // Bare names: one list, keywords included.
+        if (path.Count == 0) groups = [groups.SelectMany(g => g).Concat(Keywords).ToList()];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var matching = new List<List<string>>();
+        foreach (List<string> group in groups)
+        {
+            var names = new List<string>();
+            foreach (string n in group)
+            {
+                if (n.StartsWith(word, StringComparison.Ordinal) && IsIdentifier(n) && seen.Add(n)) names.Add(n);
+            }
+            names.Sort(StringComparer.Ordinal);
+            if (names.Count > 0) matching.Add(names);
+        }
+        // As Node's REPL lists them: one group per prototype level, the
+        // farthest (Object.prototype) first and the object's own properties
+        // last, right above the prompt where the eye is.
+        matching.Reverse();
+        var candidates = new List<string>();
+        foreach (List<string> group in matching)
+        {
+            if (candidates.Count > 0) candidates.Add("");
+            candidates.AddRange(group);
+        }
         return new CompletionResult(wordStart, candidates);
+    }
+
+    /// <summary>The engine's answer split into its groups (an empty string ends each one), closest first.</summary>
+    private static List<List<string>> Groups(IReadOnlyList<string> names)
+    {
+        var groups = new List<List<string>> { new() };
+        foreach (string name in names)
+        {
+            if (name.Length == 0) groups.Add(new List<string>());
+            else groups[^1].Add(name);
+        }
+        return groups;
     }
 
     /// <summary>

@@ -355,16 +355,24 @@ public sealed partial class ReplSession : IDisposable
             ? (end < 0 ? "" : text[end..])
             : text;
 
-    /// <summary>Runs one input as a turn (--eval). Returns the exit code.</summary>
+    /// <summary>
+    /// Runs one input as a turn (--eval), then, with --wait, its timers.
+    /// Returns the exit code: 1 when the input did not compile (an incomplete
+    /// one included: nothing more can follow it), threw, or was rolled back,
+    /// as `node -e` exits 1 on an uncaught error.
+    /// </summary>
     public int RunOnce(string source)
     {
-        TurnOutcome outcome = _runner.Run(source);
-        if (outcome == TurnOutcome.Incomplete)
+        TurnOutcome outcome = _runner.Run(source, EvalMode.Whole);
+        bool failed = outcome != TurnOutcome.Committed || _runner.LastStatus != Engine.TurnStatus.Ok;
+        bool promptShown = true;
+        while (_waitForTimers && _runner.NextTimerDue is { } due)
         {
-            _stderr.WriteLine("kenshell: the --eval input is incomplete (unexpected end of input); it was not run");
-            return 1;
+            Thread.Sleep(UntilDue(due));
+            FireDueTimers(ref promptShown);
         }
-        return outcome == TurnOutcome.Committed ? 0 : 1;
+        _stdout.Flush();
+        return failed ? 1 : 0;
     }
 
     private int EndOfInput()
@@ -406,6 +414,11 @@ public sealed partial class ReplSession : IDisposable
                 _stdout.WriteLine("// Entering editor mode (.end on a line of its own or Ctrl+D to run, .break to cancel)");
                 _stdout.Flush();
                 _editorLines = new List<string>();
+                return true;
+            case "load" or "save" when argument.Length == 0:
+                // Node's words for a missing file name.
+                _stdout.WriteLine("The \"file\" argument must be specified");
+                _stdout.Flush();
                 return true;
             case "load":
                 return Load(argument);

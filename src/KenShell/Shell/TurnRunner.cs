@@ -101,13 +101,7 @@ public sealed class TurnRunner : IDisposable
             return TurnOutcome.RolledBack;
         }
 
-        byte kind = mode switch
-        {
-            EvalMode.Program => TurnRecordKinds.ProgramTurn,
-            EvalMode.Whole => TurnRecordKinds.WholeInput,
-            _ => 0,
-        };
-        return Commit(turn, evaluated, result, clock.Elapsed, kind);
+        return Commit(turn, evaluated, result, clock.Elapsed, mode == EvalMode.Program ? TurnRecordKinds.ProgramTurn : (byte)0);
     }
 
     /// <summary>What .info prints: turns, heap, store, checkpoints, pending work.</summary>

@@ -27,6 +27,9 @@ public sealed class CheckpointStore
     // Checkpoints known to be intact (verified at open, or written by us), newest first.
     private readonly List<ulong> _good = new();
     private Task? _inFlight;
+    private ulong _inFlightTurn;
+    // Cancelled to abandon the checkpoint in flight (at exit).
+    private CancellationTokenSource? _abandon;
 
     public CheckpointStore(StoreLayout layout, TextWriter diagnostics)
     {
@@ -62,6 +65,13 @@ public sealed class CheckpointStore
     /// <summary>How long a checkpoint child may run before it is killed and counted as failed.</summary>
     public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMilliseconds(
         int.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_TIMEOUT_MS"), out int ms) ? ms : 600_000);
+
+    /// <summary>
+    /// True when the store's files were removed under the running shell: a
+    /// finished checkpoint is then not put in place (nor old files pruned),
+    /// since the directory may already hold another store under these names.
+    /// </summary>
+    public Func<bool>? StoreRemoved { get; init; }
 
     /// <summary>The pause the last checkpoint's fork caused in the shell.</summary>
     public TimeSpan LastForkPause { get; private set; }
@@ -282,23 +292,47 @@ public sealed class CheckpointStore
             onDone(turn, e.Message);
             return;
         }
+        var abandon = new CancellationTokenSource();
+        _abandon?.Dispose();
+        _abandon = abandon;
+        _inFlightTurn = turn;
         _inFlight = Task.Run(() =>
         {
             string? failure = null;
             try
             {
-                Finish(writer, turn);
+                Finish(writer, turn, abandon.Token);
             }
             catch (CheckpointFailedException e)
             {
                 failure = e.Message;
             }
-            onDone(turn, failure);
+            // Abandoned on purpose: nothing failed, nothing to retry.
+            if (failure is null || !abandon.IsCancellationRequested) onDone(turn, failure);
         });
     }
 
     /// <summary>Waits for a background checkpoint, if one is being written. False on timeout.</summary>
     public bool WaitForBackground(TimeSpan timeout) => _inFlight is null || _inFlight.Wait(timeout);
+
+    /// <summary>
+    /// At exit: lets a background checkpoint that is being written finish
+    /// within <paramref name="grace"/>; after that kills its writer and
+    /// removes its .tmp file. Losing it costs nothing: the turn log holds
+    /// every turn it would have covered, the previous checkpoints are
+    /// untouched, and the next start replays a little more. Returns the turn
+    /// of the checkpoint abandoned, or null when none was.
+    /// </summary>
+    public ulong? AbandonBackground(TimeSpan grace)
+    {
+        if (_inFlight is not { } task || task.IsCompleted) return null;
+        if (grace > TimeSpan.Zero && task.Wait(grace)) return null;
+        _abandon!.Cancel();
+        // The worker kills the child within milliseconds of the cancel and
+        // deletes the file; the bound only guards against a wedged kernel.
+        task.Wait(TimeSpan.FromSeconds(30));
+        return File.Exists(_layout.CheckpointPath(_inFlightTurn)) ? null : _inFlightTurn;
+    }
 
     private CheckpointWriter Begin(JsShell shell, ulong turn)
     {
@@ -314,12 +348,13 @@ public sealed class CheckpointStore
         }
     }
 
-    private void Finish(CheckpointWriter writer, ulong turn)
+    private void Finish(CheckpointWriter writer, ulong turn, CancellationToken abandon = default)
     {
         string tmp = _layout.TemporaryCheckpointPath(turn);
         string final = _layout.CheckpointPath(turn);
-        string? failure = writer.Wait(CheckpointTimeout);
+        string? failure = writer.Wait(CheckpointTimeout, abandon);
         failure ??= FaultInjection.CheckpointChildFault(tmp);
+        if (failure is null && StoreRemoved?.Invoke() == true) failure = "the store's files were removed while the shell ran";
         lock (Sync)
         {
             if (failure is not null)

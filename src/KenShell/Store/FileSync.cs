@@ -47,6 +47,25 @@ internal static class FileSync
     public static void Truncate(SafeFileHandle handle, long length, string path) =>
         Run(handle, fd => Syscall.ftruncate(fd, length), $"ftruncate to {length} bytes", path);
 
+    /// <summary>
+    /// True when the open file has no name left in any directory (st_nlink
+    /// is 0: someone ran rm on it). False when it has one, or when fstat
+    /// cannot tell.
+    /// </summary>
+    public static bool IsUnlinked(SafeFileHandle handle)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return Syscall.fstat((int)handle.DangerousGetHandle(), out Stat stat) == 0 && stat.st_nlink == 0;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
     private static void Run(SafeFileHandle handle, Func<int, int> call, string what, string path)
     {
         bool added = false;

@@ -41,12 +41,36 @@ public sealed class PersistentStore : IDisposable
         _diagnostics = diagnostics;
         _policy = policy;
         _progressOnTerminal = progressOnTerminal;
-        _checkpoints = new CheckpointStore(layout, diagnostics);
+        _checkpoints = new CheckpointStore(layout, diagnostics) { StoreRemoved = () => RemovedProblem() is not null };
     }
 
     public StoreLayout Layout => _layout;
 
     public CheckpointStore Checkpoints => _checkpoints;
+
+    /// <summary>The store's lock, held by this process; checked with the log for removed files.</summary>
+    public StoreLock? Lock { get; init; }
+
+    /// <summary>
+    /// Why the store can no longer be written, when its files were removed
+    /// while this shell ran (the open log segment or the lock file has no
+    /// name left); null while they are in place. Two fstat calls.
+    /// </summary>
+    public string? RemovedProblem()
+    {
+        bool log = _writer?.SegmentRemoved == true;
+        bool lockFile = Lock?.IsRemoved == true;
+        if (!log && !lockFile) return null;
+        string which = log && lockFile ? "its turn log and lock file" : log ? "its turn log" : "its lock file";
+        return $"the store's files were removed while this shell ran ({which}: ken_{_layout.Address}_* in {_layout.Directory}); " +
+               "nothing more can be saved, so this shell stops: this input and anything after it were not saved. " +
+               "A new shell on this address starts a new store.";
+    }
+
+    private void ThrowIfRemoved()
+    {
+        if (RemovedProblem() is { } problem) throw new StoreRemovedException(problem);
+    }
 
     /// <summary>
     /// Runs on every heap as soon as it exists (fresh, restored or rebuilt),
@@ -355,8 +379,11 @@ public sealed class PersistentStore : IDisposable
             return cut >= 0 ? shell.HookTurn(source[..cut], source[(cut + 1)..]).Result : shell.HookTurn(source).Result;
         if ((record.Status & TurnRecordKinds.ProgramTurn) != 0 && cut >= 0)
             return shell.Eval(source[(cut + 1)..], source[..cut], EvalMode.Program);
-        return shell.Eval(source, $"REPL{record.Turn}",
-            (record.Status & TurnRecordKinds.WholeInput) != 0 ? EvalMode.Whole : EvalMode.Input);
+        // A logged input was whole when it ran (an incomplete one is never
+        // logged): replay it as such, so that it does what it did then even
+        // if it was a syntax error at its end (--eval, .load) or this build's
+        // rules for "more lines needed" differ from the ones it was typed under.
+        return shell.Eval(source, $"REPL{record.Turn}", EvalMode.Whole);
     }
 
     /// <summary>
@@ -366,6 +393,9 @@ public sealed class PersistentStore : IDisposable
     public void CommitTurn(TurnRecord record, TimeSpan runTime)
     {
         if (_writer is null) throw new InvalidOperationException("the store is not open");
+        // After rm ken_*, appends would go to a deleted file and a second
+        // shell could already be running a new store under the same names.
+        ThrowIfRemoved();
         _writer.Append(record);
         FaultInjection.Hit(FaultInjection.LogAfterSync);
         Turn = record.Turn;
@@ -393,6 +423,8 @@ public sealed class PersistentStore : IDisposable
     public bool StartCheckpoint(JsShell shell)
     {
         if (_checkpoints.IsCheckpointing || _writer is null) return false;
+        // Its new log segment would land among another store's files.
+        ThrowIfRemoved();
         ulong turn = Turn;
         _turnsSinceCheckpoint = 0;
         _bytesSinceCheckpoint = 0;
@@ -449,6 +481,8 @@ public sealed class PersistentStore : IDisposable
     /// </summary>
     public JsShell Reload()
     {
+        // With the files removed, the directory may hold another store by now.
+        ThrowIfRemoved();
         lock (_checkpoints.Sync)
         {
             LoadedCheckpoint loaded = _checkpoints.LoadNewest(out _)
@@ -470,8 +504,35 @@ public sealed class PersistentStore : IDisposable
         }
     }
 
-    /// <summary>Lets a background checkpoint finish (bounded) before the process exits.</summary>
-    public void Close(TimeSpan wait) => _checkpoints.WaitForBackground(wait);
+    /// <summary>
+    /// How long exit waits for a background checkpoint before abandoning it:
+    /// long enough for a small heap's (tens of milliseconds), far shorter
+    /// than a big one's (seconds; 22 s at 200 MB were spent waiting in
+    /// silence, with Ctrl-C ignored).
+    /// </summary>
+    public static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(1);
 
-    public void Dispose() => _writer?.Dispose();
+    /// <summary>
+    /// Before the process exits: a background checkpoint still being written
+    /// after <paramref name="grace"/> is abandoned (its writer killed, its
+    /// .tmp removed) rather than waited for. Every turn is already durable in
+    /// the log, so this loses nothing; finishing it detached instead would
+    /// leave a child renaming files in a store another process may already
+    /// have opened.
+    /// </summary>
+    public void Close(TimeSpan grace)
+    {
+        if (_checkpoints.AbandonBackground(grace) is { } turn)
+        {
+            _diagnostics.WriteLine($"kenshell: the checkpoint of turn {turn} was still being written at exit; abandoned it " +
+                                   "(every turn is in the log: the next start replays a little more)");
+        }
+    }
+
+    public void Dispose()
+    {
+        // Also on the way out after a fatal error: no checkpoint writer outlives the shell.
+        _checkpoints.AbandonBackground(TimeSpan.Zero);
+        _writer?.Dispose();
+    }
 }

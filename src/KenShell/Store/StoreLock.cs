@@ -85,5 +85,12 @@ public sealed class StoreLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when the lock file was removed (rm ken_*) while the lock is held:
+    /// the lock then no longer keeps a second kenshell off the store, which
+    /// would create a new lock file and take that.
+    /// </summary>
+    public bool IsRemoved => FileSync.IsUnlinked(_stream.SafeFileHandle);
+
     public void Dispose() => _stream.Dispose();
 }

@@ -65,6 +65,9 @@ public sealed class TurnLogWriter : IDisposable
     /// <summary>The turn the next appended record must have.</summary>
     public ulong NextTurn { get; private set; }
 
+    /// <summary>True when the current segment's file was removed (rm) while open: appends would go nowhere.</summary>
+    public bool SegmentRemoved => _segment is not null && FileSync.IsUnlinked(_segment);
+
     /// <summary>Why the writer refuses further work after a failure it could not repair; null while usable.</summary>
     public string? BrokenReason => _broken;
 
@@ -116,14 +119,23 @@ public sealed class TurnLogWriter : IDisposable
     /// Creates segment <c>log_&lt;firstTurn&gt;</c> durably and makes it the
     /// current one; the previous segment (every record of which is already
     /// durable) is closed. <paramref name="firstTurn"/> must be
-    /// <see cref="NextTurn"/> when a segment is open. If it fails the
-    /// writer stays on the previous segment.
+    /// <see cref="NextTurn"/> when a segment is open. Nothing to do when the
+    /// current segment starts at <paramref name="firstTurn"/> and is still
+    /// empty. If it fails the writer stays on the previous segment.
     /// </summary>
     public void StartSegment(ulong firstTurn)
     {
         EnsureUsable();
         if (_segment is not null && firstTurn != NextTurn)
             throw new ArgumentException($"the next segment must start at turn {NextTurn}, not {firstTurn}", nameof(firstTurn));
+        // The current segment already starts there and holds no record yet: it
+        // is the segment asked for. A checkpoint started at turn T opens
+        // log_(T+1); when that checkpoint never became durable (the process
+        // was killed while the child wrote, or the child failed) and the next
+        // one is taken before any turn, that is exactly the segment again.
+        // Creating it anew failed with "log_(T+1) already exists" (seen after
+        // an interrupted session: restart, then .checkpoint).
+        if (_segment is not null && firstTurn == SegmentFirstTurn && SegmentLength == TurnLogFormat.SegmentHeaderSize) return;
         string path = _layout.LogSegmentPath(firstTurn);
         string tmp = _layout.TemporaryLogSegmentPath(firstTurn);
         string name = Path.GetFileName(path);

@@ -2,12 +2,11 @@ namespace KenShell.Store;
 
 /// <summary>
 /// Flags in <see cref="TurnRecord.Status"/> (the low bits hold the turn's
-/// TurnStatus). They tell replay how the turn ran its source:
+/// TurnStatus). They tell replay how the turn ran its source (an input is
+/// always replayed as a whole input: it was complete when it ran):
 /// <list type="bullet">
 /// <item><see cref="HookTurn"/>: Source is the name of the runtime hook it
 /// called (fireTimer, ...), optionally "\n" and the hook's argument;</item>
-/// <item><see cref="WholeInput"/>: Source was all there was (.editor, .load):
-/// an early end was a syntax error, not "more lines needed";</item>
 /// <item><see cref="ProgramTurn"/>: a script file run as a program; Source is
 /// the file's path, "\n", then its text.</item>
 /// </list>
@@ -16,5 +15,4 @@ public static class TurnRecordKinds
 {
     public const byte HookTurn = 0x80;
     public const byte ProgramTurn = 0x40;
-    public const byte WholeInput = 0x20;
 }

@@ -426,15 +426,16 @@ public sealed class LineEditor : IDisposable
     private void Complete(bool secondTab)
     {
         CompletionResult result = _complete(_buffer.BeforeCursor, _startOfInput);
-        if (result.Candidates.Count == 0) return;
+        IReadOnlyList<string> names = result.Names;
+        if (names.Count == 0) return;
         string word = _buffer.BeforeCursor[result.WordStart..];
-        string common = CommonPrefix(result.Candidates);
+        string common = CommonPrefix(names);
         if (common.Length > word.Length && common.StartsWith(word, StringComparison.Ordinal))
         {
             _buffer.Insert(common[word.Length..]);
             return;
         }
-        if (result.Candidates.Count == 1 || !secondTab) return;
+        if (names.Count == 1 || !secondTab) return;
         // The second Tab in a row lists the candidates under the line (Node, bash).
         int cursor = _buffer.Cursor;
         MoveBelow();
@@ -454,26 +455,43 @@ public sealed class LineEditor : IDisposable
         return prefix;
     }
 
+    /// <summary>
+    /// The candidates in columns, down each column as ls does; an empty
+    /// string in <paramref name="items"/> starts a new group on a line of its
+    /// own (every group in the same column width, as Node lists them).
+    /// </summary>
     internal static string FormatColumns(IReadOnlyList<string> items, int columns)
     {
         const int Limit = 400;
-        int shown = Math.Min(items.Count, Limit);
-        int cell = items.Take(shown).Max(DisplayWidth.Of) + 2;
-        int perRow = Math.Max(1, columns / cell);
-        int rows = (shown + perRow - 1) / perRow;
         var text = new StringBuilder();
-        for (int r = 0; r < rows; r++)
+        List<string> shownItems = items.Where(i => i.Length > 0).Take(Limit).ToList();
+        int hidden = items.Count(i => i.Length > 0) - shownItems.Count;
+        int cell = shownItems.Max(DisplayWidth.Of) + 2;
+        int perRow = Math.Max(1, columns / cell);
+        var group = new List<string>();
+        int left = Limit;
+        foreach (string item in items.Append(""))
         {
-            for (int c = 0; c < perRow; c++)
+            if (item.Length > 0)
             {
-                int i = c * rows + r; // down the columns, like ls
-                if (i >= shown) continue;
-                text.Append(items[i]);
-                if (c < perRow - 1 && (c + 1) * rows + r < shown) text.Append(' ', cell - DisplayWidth.Of(items[i]));
+                if (left-- > 0) group.Add(item);
+                continue;
             }
-            text.Append("\r\n");
+            int rows = (group.Count + perRow - 1) / perRow;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < perRow; c++)
+                {
+                    int i = c * rows + r;
+                    if (i >= group.Count) continue;
+                    text.Append(group[i]);
+                    if (c < perRow - 1 && (c + 1) * rows + r < group.Count) text.Append(' ', cell - DisplayWidth.Of(group[i]));
+                }
+                text.Append("\r\n");
+            }
+            group.Clear();
         }
-        if (items.Count > shown) text.Append($"... and {items.Count - shown} more (type more of the name)\r\n");
+        if (hidden > 0) text.Append($"... and {hidden} more (type more of the name)\r\n");
         text.Append("\r\n");
         return text.ToString();
     }

@@ -58,6 +58,8 @@ public sealed class PeerAddressTests
     [InlineData("[::1]6666", "no :PORT after ']'")]
     [InlineData("[::1]", "no :PORT after ']'")]
     [InlineData("[::1:6666", "without ']'")]
+    [InlineData("[fe80::1%eth0]:6666", "zone index")]
+    [InlineData("[fe80::1%1]:6666", "zone index")]
     [InlineData("[]:6666", "empty host")]
     [InlineData("[127.0.0.1]:6666", "not an IPv6 address")]
     [InlineData("[nonsense]:6666", "not an IPv6 address")]

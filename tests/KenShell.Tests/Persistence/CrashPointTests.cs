@@ -129,5 +129,33 @@ public sealed class CrashPointTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
     }
 
+    [Fact]
+    public void ACheckpointLostInACrashCanBeTakenAgainBeforeAnyTurn()
+    {
+        // Turn 1, then a checkpoint of it: the shell opens log_2 for the turns
+        // after it and dies before the checkpoint is put in place (the first
+        // pass is the new store's own checkpoint 0).
+        var crash = new Dictionary<string, string> { ["KENSHELL_CRASH_AT"] = $"{FaultInjection.CheckpointBeforeRename}:2" };
+        KenshellResult crashed = Kenshell.RunWith(crash, _dir.Path, "x = 1\n.checkpoint\n");
+        Assert.Equal("1\n", crashed.Stdout);
+        Assert.True(File.Exists(_dir.File("log_2")), crashed.ToString());
+        Assert.DoesNotContain(_dir.Checkpoints(), c => c.Turn == 1);
+
+        // The restart resumes the empty log_2; a checkpoint of turn 1 taken
+        // before any turn wants log_2 for the turns after it: that segment.
+        // It used to fail: "could not start a new log segment (... log_2
+        // already exists ...)". Twice in a row too.
+        KenshellResult restarted = Kenshell.Run(_dir.Path, ".checkpoint\n.info\n.checkpoint\nx += 1\n");
+        Assert.DoesNotContain("could not start a new log segment", restarted.Stderr);
+        Assert.DoesNotContain("already exists", restarted.Stderr);
+        Assert.Equal("2", restarted.StdoutLines[^1]);
+        Assert.Contains(_dir.Checkpoints(), c => c.Turn == 1);
+
+        KenshellResult again = Kenshell.Run(_dir.Path, "x\n");
+        Assert.Equal("2\n", again.Stdout);
+        Assert.DoesNotContain("warning", again.Stderr);
+        Assert.DoesNotContain("damaged", again.Stderr);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -93,6 +93,28 @@ public sealed class LineEditorTerminalTests : IDisposable
     }
 
     [Fact]
+    public void TabListsTheObjectsOwnPropertiesApartFromItsPrototypesAsNodeDoes()
+    {
+        using var term = Start(100);
+        Run(term, "const o = {zeta: 1, alpha: 2}", "undefined");
+        term.SendText("o.");
+        term.SendKeys("Tab");
+        term.SendKeys("Tab");
+        string screen = term.WaitFor(s => Lines(s).Any(l => l.StartsWith("alpha", StringComparison.Ordinal)) && LastLine(s) == "> o.",
+            "the candidates listed");
+        // As `node -i` lists them: Object.prototype's members (without the
+        // legacy __defineGetter__ & co.), then the object's own properties on
+        // a line of their own, right above the prompt.
+        string[] lines = Lines(screen);
+        Assert.Matches(@"^alpha\s+zeta$", lines[^2]);
+        string prototypeLines = lines[^4] + " " + lines[^3];
+        foreach (string name in new[] { "__proto__", "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf" })
+            Assert.Contains(name, prototypeLines);
+        Assert.Equal("> o.", lines[^5]);
+        Assert.DoesNotContain("__defineGetter__", screen);
+    }
+
+    [Fact]
     public void EditingKeysMoveAndKillAsInReadline()
     {
         using var term = Start();

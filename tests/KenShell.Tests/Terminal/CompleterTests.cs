@@ -55,4 +55,16 @@ public sealed class CompleterTests
         completer.Complete("obj.inner.c", startOfInput: true);
         Assert.Equal(["obj", "inner"], asked!);
     }
+
+    [Fact]
+    public void ListsEachPrototypeLevelAsAGroupWithTheOwnPropertiesLast()
+    {
+        // The engine answers closest first, an empty string ending each group.
+        var completer = new Completer(_ => ["zeta", "alpha", "", "valueOf", "toString", "zeta", "", "valueOf", "hasOwnProperty", ""],
+            ReplSession.DotCommands);
+        Assert.Equal(["hasOwnProperty", "", "toString", "valueOf", "", "alpha", "zeta"], completer.Complete("o.", startOfInput: true).Candidates);
+        // Groups with no match drop out with their separator.
+        Assert.Equal(["toString"], completer.Complete("o.to", startOfInput: true).Candidates);
+        Assert.Equal(["alpha"], completer.Complete("o.a", startOfInput: true).Candidates);
+    }
 }
