@@ -752,6 +752,7 @@ function countUnacknowledged() {
   const streams = mapList(outStreams);
   for (let i = 0; i < streams.length; i++) unacknowledged += MapPrototypeGetSize(streams[i].messages);
   return unacknowledged;
+}
 // Why `text` cannot be a shell's address, or null when it can be one: the
 // rules and words of src/KenShell/Messaging/PeerAddress.cs (IPv4 dotted quad,
 // [IPv6], or a host name; port 1-65535), written out here because a turn
