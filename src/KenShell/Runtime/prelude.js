@@ -64,7 +64,7 @@ const MathMax = Math.max;
 const NumberToFixed = Number.prototype.toFixed;
 const NumberCtor = Number;
 const SymbolToStringTag = Symbol.toStringTag;
-const SymbolIterator = Symbol.iterator;
+const FunctionBind = Function.prototype.bind;
 const { getStringWidth } = inspectExtras;
 
 const pendingWarnings = [];
@@ -248,7 +248,9 @@ function createConsole(out, err) {
       const final = (head, columns) => this.log(renderTable(head, columns));
       const tag = host.typeTag(tabularData);
       if (tag === 'map' || tag === 'mapiterator') {
-        const [entries, isKeyValue] = host.previewEntries(tabularData);
+        const preview = host.previewEntries(tabularData);
+        const entries = preview[0];
+        const isKeyValue = preview[1];
         if (tag === 'map' || isKeyValue) {
           const keys = [];
           const values = [];
@@ -337,9 +339,11 @@ function Console(options, stderrArg, ignoreErrorsArg) {
     try { stream.write(text + '\n'); } catch { /* as Node with ignoreErrors */ }
   };
   const methods = createConsole(writer(stdout), writer(stderr));
-  for (const key of ReflectOwnKeys(methods)) {
+  const keys = ReflectOwnKeys(methods);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const method = methods[key];
-    const bound = call(Function.prototype.bind, method, this);
+    const bound = call(FunctionBind, method, this);
     ObjectDefineProperty(bound, 'name', { value: key, configurable: true });
     ObjectDefineProperty(this, key, { value: bound, writable: true, enumerable: true, configurable: true });
   }
@@ -355,9 +359,11 @@ const consoleObject = ObjectCreate(consolePrototype);
   const methods = createConsole(
     (text) => host.print(STDOUT, text + '\n'),
     (text) => host.print(STDERR, text + '\n'));
-  for (const key of ReflectOwnKeys(methods)) {
+  const keys = ReflectOwnKeys(methods);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const method = methods[key];
-    const bound = call(Function.prototype.bind, method, consoleObject);
+    const bound = call(FunctionBind, method, consoleObject);
     ObjectDefineProperty(bound, 'name', { value: key, configurable: true });
     consoleObject[key] = bound;
   }
