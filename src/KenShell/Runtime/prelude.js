@@ -65,6 +65,9 @@ const NumberToFixed = Number.prototype.toFixed;
 const NumberCtor = Number;
 const SymbolToStringTag = Symbol.toStringTag;
 const FunctionBind = Function.prototype.bind;
+const ErrorCaptureStackTrace = Error.captureStackTrace;
+const NumberIsInteger = Number.isInteger;
+const RangeErrorCtor = RangeError;
 const { getStringWidth } = inspectExtras;
 
 const pendingWarnings = [];
@@ -156,7 +159,8 @@ function codedError(Ctor, code, message) {
 
 // A console writing through out(text) and err(text) (each text without its
 // newline).
-function createConsole(out, err) {
+function createConsole(out, err, groupIndentation = 2) {
+  const groupStep = call(StringRepeat, ' ', groupIndentation);
   const counts = new MapCtor();
   const times = new MapCtor();
   let indent = '';
@@ -209,7 +213,7 @@ function createConsole(out, err) {
     },
     trace: function trace(...args) {
       const e = { name: 'Trace', message: formatLog(args) };
-      Error.captureStackTrace(e, trace);
+      ErrorCaptureStackTrace(e, trace);
       this.error(e.stack);
     },
     assert(expression, ...args) {
@@ -237,9 +241,9 @@ function createConsole(out, err) {
     },
     group(...data) {
       if (data.length > 0) ReflectApply(this.log, this, data);
-      setIndent(indent + '  ');
+      setIndent(indent + groupStep);
     },
-    groupEnd() { setIndent(call(StringSlice, indent, 0, indent.length - 2)); },
+    groupEnd() { setIndent(call(StringSlice, indent, 0, indent.length - groupStep.length)); },
     table(tabularData, properties) {
       if (properties !== undefined && !ArrayIsArray(properties)) {
         throw invalidArgType('properties', 'an instance of Array', properties);
@@ -338,7 +342,16 @@ function Console(options, stderrArg, ignoreErrorsArg) {
     if (!ignoreErrors) { stream.write(text + '\n'); return; }
     try { stream.write(text + '\n'); } catch { /* as Node with ignoreErrors */ }
   };
-  const methods = createConsole(writer(stdout), writer(stderr));
+  let groupIndentation = options.groupIndentation;
+  if (groupIndentation === undefined) groupIndentation = 2;
+  else if (typeof groupIndentation !== 'number') {
+    throw invalidArgType('groupIndentation', 'of type number', groupIndentation);
+  } else if (!NumberIsInteger(groupIndentation) || groupIndentation < 0 || groupIndentation > 1000) {
+    const rule = NumberIsInteger(groupIndentation) ? '>= 0 && <= 1000' : 'an integer';
+    throw codedError(RangeErrorCtor, 'ERR_OUT_OF_RANGE',
+      `The value of "groupIndentation" is out of range. It must be ${rule}. Received ${inspect(groupIndentation)}`);
+  }
+  const methods = createConsole(writer(stdout), writer(stderr), groupIndentation);
   const keys = ReflectOwnKeys(methods);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
