@@ -49,6 +49,11 @@ extern "C" int kenv8_initialize(void) {
         // (Debian's libnode links libicu72), which needs no data file.
         // KENSHELL_V8_FLAGS: extra V8 flags (tests use a small heap limit
         // to reach out-of-memory quickly). None changes the snapshot format.
+        // Source positions are made with the bytecode, not later on demand:
+        // the shell captures stack traces when an exception is thrown
+        // (shell.cc), and in a stack overflow there is no stack left to
+        // compute them lazily, so every frame would read 1:1.
+        v8::V8::SetFlagsFromString("--no-enable-lazy-source-positions");
         if (const char* flags = std::getenv("KENSHELL_V8_FLAGS")) v8::V8::SetFlagsFromString(flags);
         v8::V8::InitializePlatform(kenv8::GetPlatform());
         v8::V8::Initialize();

@@ -125,6 +125,14 @@ void HostTypeTag(const FunctionCallbackInfo<Value>& args) {
         v8::String::NewFromUtf8(args.GetIsolate(), tag).ToLocalChecked());
 }
 
+// constructorName(obj): V8's Object::GetConstructorName, which Node's
+// formatter uses for objects whose prototype chain no longer names their
+// class (`[Point: null prototype]`). Runs no user code.
+void HostConstructorName(const FunctionCallbackInfo<Value>& args) {
+    if (!args[0]->IsObject()) return;
+    args.GetReturnValue().Set(args[0].As<v8::Object>()->GetConstructorName());
+}
+
 // hostOption(name): a per-process setting of the host (colors, columns).
 void HostOption(const FunctionCallbackInfo<Value>& args) {
     v8::Isolate* isolate = args.GetIsolate();
@@ -470,6 +478,7 @@ const HostFunction* HostFunctions(size_t* count) {
         {"ownNonIndexKeys", HostOwnNonIndexKeys},
         {"serialize", HostSerialize},
         {"deserialize", HostDeserialize},
+        {"constructorName", HostConstructorName},
         {"nativeFunction", HostNativeFunction},
         {"nativeShim", HostNativeShim},
     };

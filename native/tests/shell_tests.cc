@@ -154,6 +154,40 @@ TEST(Eval, LabelNamesTheScriptInStackTraces) {
     EXPECT_NE(std::string::npos, t.out.find("REPL7:1")) << t.out;
 }
 
+TEST(Eval, AStackOverflowKeepsTheColumnsOfItsFrames) {
+    // The shell captures a stack trace when an exception is thrown; with
+    // lazily made source positions there was no stack left to make them in
+    // a stack overflow, and every frame read 1:1.
+    auto shell = TestShell::Fresh();
+    ASSERT_TRUE(shell);
+    shell->Eval("function g() { return g() + 1 }", "REPL1");
+    Turn t = shell->Eval("let overflow; try { g() } catch (e) { overflow = e }; overflow.stack", "REPL2");
+    EXPECT_EQ(KENV8_OK, t.status);
+    EXPECT_NE(std::string::npos, t.out.find("at g (REPL1:1:23)")) << t.out;
+    EXPECT_EQ(std::string::npos, t.out.find(":1:1)")) << t.out;
+    // An uncaught one (the exception is captured as it is thrown).
+    t = shell->Eval("g()", "REPL3");
+    EXPECT_EQ(KENV8_THREW, t.status);
+}
+
+TEST(HostFunctions, ConstructorNameIsV8sEvenWithoutAPrototype) {
+    auto shell = TestShell::Fresh(R"JS(
+      (function (host) {
+        globalThis.ctorName = host.constructorName;
+        return {
+          finishTurn(p) {
+            const [s, r] = host.promiseState(p);
+            if (s === 1 && r['.repl_result'] !== undefined) host.print(1, String(r['.repl_result']));
+            return s === 2 ? 1 : 0;
+          },
+        };
+      }))JS");
+    ASSERT_TRUE(shell);
+    EXPECT_EQ("Point", shell->Value("class Point {}; ctorName(Object.setPrototypeOf(new Point(), null))"));
+    EXPECT_EQ("Object", shell->Value("ctorName(Object.create(null))"));
+    EXPECT_EQ("undefined", shell->Value("String(ctorName(5))"));
+}
+
 TEST(Eval, ThrowIsThrew) {
     auto shell = TestShell::Fresh();
     ASSERT_TRUE(shell);

@@ -77,6 +77,13 @@ const corpus = [
   "Object.defineProperty({ visible: 1 }, 'hidden', { value: 2, enumerable: false })",
   "({ get g() { return 1; }, set s(v) {}, get gs() { return 1; }, set gs(v) {} })",
   "Object.create({ inherited: 1 })", "Object.create(Object.create(null))",
+  "(() => { class Point { constructor() { this.x = 1; } } return Object.setPrototypeOf(new Point(), null); })()",
+  "(() => { class T { get [Symbol.toStringTag]() { return 'TT'; } } return new T(); })()",
+  "({ get [Symbol.toStringTag]() { return 'G'; }, a: 1 })",
+  "({ [Symbol.for('nodejs.util.inspect.custom')](d, o) { return 'c' + d + o.depth; } })",
+  "({ a: { b: { [Symbol.for('nodejs.util.inspect.custom')](d, o, i) { return i({ nested: d, deep: { x: { y: 1 } } }, o); } } } })",
+  "({ [Symbol.for('nodejs.util.inspect.custom')]() { return this; }, x: 1 })",
+  "({ k: { [Symbol.for('nodejs.util.inspect.custom')]() { return 'two\\nlines'; } } })",
   "(() => { class Account { constructor() { this.balance = 10; } } return new Account(); })()",
   "(() => { class Empty {} return new Empty(); })()",
   "(() => { class A {} class B extends A { constructor() { super(); this.b = 1; } } return new B(); })()",
@@ -309,12 +316,8 @@ runCorpus('inspect', fresh, true);
       new Proxy({}, { ownKeys() { hits.push('ownKeys'); return []; }, get() { hits.push('get'); },
         getPrototypeOf() { hits.push('getPrototypeOf'); return null; },
         getOwnPropertyDescriptor() { hits.push('gopd'); }, has() { hits.push('has'); return false; } }),
-      Object.setPrototypeOf({ a: 1 }, new Proxy({}, { get() { hits.push('protoGet'); }, has() { hits.push('protoHas'); return false; },
-        getOwnPropertyDescriptor() { hits.push('protoGopd'); } })),
-      { toString() { hits.push('toString'); return 'x'; }, valueOf() { hits.push('valueOf'); return 1; },
-        [Symbol.for('nodejs.util.inspect.custom')]() { hits.push('custom'); return 'c'; } },
+      { toString() { hits.push('toString'); return 'x'; }, valueOf() { hits.push('valueOf'); return 1; } },
       (() => { class C { static get name() { hits.push('static name'); return 'C'; } } return new C(); })(),
-      (() => { class C { get [Symbol.toStringTag]() { hits.push('tag'); return 'T'; } } return new C(); })(),
       (() => { const a = [1, 2]; Object.defineProperty(a, 0, { get() { hits.push('index getter'); return 1; } }); return a; })(),
       (() => { const e = new Error('x'); e.stack; Object.defineProperty(e, 'message', { get() { hits.push('message'); return 'm'; } }); return e; })(),
       (() => { const m = new Map([[1, 2]]); m[Symbol.iterator] = function () { hits.push('iterator'); return [][Symbol.iterator](); }; return m; })(),
@@ -329,6 +332,22 @@ runCorpus('inspect', fresh, true);
   }
   const hits = vm.runInContext('hits.join(",")', context);
   report('safety: no getters/traps/user methods called', '', hits);
+
+  // What Node does run: a Symbol.toStringTag getter, an inspect.custom
+  // method, and a [[Get]] of both through a Proxy in the prototype chain.
+  const runs = `[
+    Object.setPrototypeOf({ a: 1 }, new Proxy({}, { get(t, k) { hits.push('protoGet ' + String(k)); } })),
+    { [Symbol.for('nodejs.util.inspect.custom')]() { hits.push('custom'); return 'c'; } },
+    (() => { class C { get [Symbol.toStringTag]() { hits.push('tag'); return 'T'; } } return new C(); })(),
+  ]`;
+  const hitsOf = (fn) => {
+    const { context: c } = load();
+    vm.runInContext('globalThis.hits = []', c);
+    for (const o of vm.runInContext(runs, c)) fn(o);
+    return vm.runInContext('hits.join(",")', c);
+  };
+  report('user code run while formatting, as Node runs it', hitsOf((o) => util.inspect(o, replOptions)),
+    hitsOf((o) => api.inspect(o)));
 
   // Patch built-ins after createInspect ran; output must not change.
   const values = corpus.map((src) => vm.runInContext('(' + src + ')', context));
@@ -385,7 +404,10 @@ runCorpus('inspect', fresh, true);
     ['Error: x\n    at REPL4:1:23\n    at Array.map (<anonymous>)\n    at REPL4:1:5',
       'Uncaught Error: x\n    at REPL4:1:23\n    at Array.map (<anonymous>)'],
     ['Error: x\n    at new Foo (REPL2:1:30)\n    at REPL3:1:1', 'Uncaught Error: x\n    at new Foo (REPL2:1:30)'],
-    ['Error: x\n    at async g (REPL2:1:30)', 'Uncaught Error: x\n    at async g (REPL2:1:30)'],
+    ['Error: x\n    at async g (REPL2:1:30)\n    at async REPL3:1:1', 'Uncaught Error: x\n    at async g (REPL2:1:30)'],
+    // No frame without a function name: Node's slice(0, -1) drops the last one.
+    ['Error: x\n    at g (REPL2:1:15)\n    at g (REPL2:1:22)\n    at g (REPL2:1:22)', 'Uncaught Error: x\n    at g (REPL2:1:15)\n    at g (REPL2:1:22)'],
+    ['Error: x\n    at Timeout.<anonymous> (REPL2:1:30)\n    at Object.fireTimer (kenshell:prelude:5:1)', 'Uncaught Error: x'],
     ['Error: x', 'Uncaught Error: x'],
     ['', 'Uncaught Error: x'],
   ];

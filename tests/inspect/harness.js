@@ -57,6 +57,7 @@ function makeInternals(withHandler) {
       const d = binding.getPromiseDetails(p);
       return [d[0], d[1]];
     },
+    constructorName(o) { return binding.getConstructorName(o); },
     previewEntries(o) {
       const r = binding.previewEntries(o, true);
       return r === undefined ? undefined : [r[0], r[1]];

@@ -9,8 +9,10 @@
 //  * No user code is ever run: properties are read through property
 //    descriptors (getters are never called, except a few well-known native
 //    ones captured below), proxies are never touched (the target is obtained
-//    through internals.proxyTarget), user toString/valueOf/Symbol.iterator/
-//    [util.inspect.custom] are never called.
+//    through internals.proxyTarget), user toString/valueOf/Symbol.iterator
+//    are never called. Exceptions, as in Node: a Symbol.toStringTag getter
+//    and a [util.inspect.custom] (Symbol.for('nodejs.util.inspect.custom'))
+//    method are called.
 //  * Every built-in used is captured when createInspect runs, so later
 //    patching of built-ins by the user (Array.prototype.push = ..., etc.)
 //    has no effect.  No for..of / spread / destructuring of arrays (those go
@@ -18,9 +20,6 @@
 //    split with regexps (those go through RegExp.prototype.exec lookups).
 //
 // Known, deliberate differences from Node:
-//  * `[util.inspect.custom]` methods are ignored (Node would call them).
-//  * Symbol.toStringTag implemented as a user getter is ignored (Node calls
-//    it); data-property tags are honoured.
 //  * Proxies: the REPL uses showProxy: true and prints
 //    `Proxy [ <target>, <handler> ]`.  If the host provides
 //    internals.proxyHandler(p) the handler is formatted exactly like Node.
@@ -39,6 +38,9 @@ function createInspect(internals) {
   const promiseStateOf = internals.promiseState;
   const previewEntriesOf = internals.previewEntries;
   const ownNonIndexKeysOf = typeof internals.ownNonIndexKeys === 'function' ? internals.ownNonIndexKeys : undefined;
+  // V8's Object::GetConstructorName (what Node's internalGetConstructorName
+  // calls); absent in stores created before it existed.
+  const constructorNameOf = typeof internals.constructorName === 'function' ? internals.constructorName : undefined;
 
   // ------------------------------------------------------ captured builtins
   const FunctionPrototypeCall = Function.prototype.call;
@@ -102,6 +104,8 @@ function createInspect(internals) {
   const Uint8ArrayCtor = Uint8Array;
   const SymbolIterator = Symbol.iterator;
   const SymbolToStringTag = Symbol.toStringTag;
+  const customInspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+  const ObjectPrototypePropertyIsEnumerable = uncurry(Object.prototype.propertyIsEnumerable);
   const ErrorPrototype = Error.prototype;
 
   function getterOf(proto, name) {
@@ -520,12 +524,12 @@ function createInspect(internals) {
   }
 
   // -------------------------------------------------------------- context
-  const optionNames = ['showHidden', 'depth', 'colors', 'showProxy', 'maxArrayLength', 'maxStringLength',
+  const optionNames = ['showHidden', 'depth', 'colors', 'customInspect', 'showProxy', 'maxArrayLength', 'maxStringLength',
     'breakLength', 'compact', 'sorted', 'getters', 'numericSeparator'];
   function makeCtx(options, base) {
     const ctx = {
       indentationLvl: 0, seen: [], circular: undefined, currentDepth: 0,
-      stylize: stylizeNoColor, showHidden: false, depth: 2, colors: false, showProxy: true,
+      stylize: stylizeNoColor, showHidden: false, depth: 2, colors: false, customInspect: true, showProxy: true,
       maxArrayLength: 100, maxStringLength: 10000, breakLength: 80, compact: 3, sorted: false,
       getters: false, numericSeparator: false, stackOverride: undefined,
     };
@@ -556,12 +560,18 @@ function createInspect(internals) {
     }
     if (value === null) return ctx.stylize('null', 'null');
 
+    const context = value;
     if (isProxy(value)) {
       const target = proxyTargetOf(value);
       if (target === null || target === undefined) return ctx.stylize('<Revoked Proxy>', 'special');
       if (ctx.showProxy) return formatProxy(ctx, value, target, recurseTimes);
       value = unwrapProxy(target);
       if (value === null) return ctx.stylize('<Revoked Proxy>', 'special');
+    }
+
+    if (ctx.customInspect) {
+      const custom = formatCustom(ctx, value, context, recurseTimes);
+      if (custom !== undefined) return custom;
     }
 
     if (ArrayPrototypeIncludes(ctx.seen, value)) {
@@ -576,6 +586,26 @@ function createInspect(internals) {
       return ctx.stylize('[Circular *' + index + ']', 'special');
     }
     return formatRaw(ctx, value, recurseTimes, typedArray);
+  }
+
+  // Node's hook for [util.inspect.custom](depth, options, inspect): its
+  // result (unless it returned the value itself) replaces the formatting.
+  function formatCustom(ctx, value, context, recurseTimes) {
+    const maybeCustom = value[customInspectSymbol];
+    if (typeof maybeCustom !== 'function' || maybeCustom === inspect) return undefined;
+    const ctor = value.constructor;
+    if (ctor && ctor.prototype === value) return undefined;
+    const depth = ctx.depth - recurseTimes;
+    const options = {
+      stylize: ctx.stylize, showHidden: ctx.showHidden, depth: ctx.depth, colors: ctx.colors,
+      customInspect: ctx.customInspect, showProxy: ctx.showProxy, maxArrayLength: ctx.maxArrayLength,
+      maxStringLength: ctx.maxStringLength, breakLength: ctx.breakLength, compact: ctx.compact,
+      sorted: ctx.sorted, getters: ctx.getters, numericSeparator: ctx.numericSeparator,
+    };
+    const ret = ReflectApply(maybeCustom, context, [depth, options, inspect]);
+    if (ret === context) return undefined;
+    if (typeof ret !== 'string') return formatValue(ctx, ret, recurseTimes);
+    return replaceAllStr(ret, '\n', '\n' + StringPrototypeRepeat(' ', ctx.indentationLvl));
   }
 
   function formatProxy(ctx, proxy, target, recurseTimes) {
@@ -594,6 +624,7 @@ function createInspect(internals) {
 
   // Approximates V8's internal GetConstructorName for null-prototype cases.
   function internalConstructorName(v) {
+    if (constructorNameOf !== undefined) return constructorNameOf(v);
     const tag = typeTagOf(v);
     switch (tag) {
       case 'map': return 'Map';
@@ -780,26 +811,15 @@ function createInspect(internals) {
     }
     return getPrefix(constructor, tag, fallback);
   }
+  // As Node: value[Symbol.toStringTag] is read with a real [[Get]] (a
+  // getter runs); an own enumerable tag is shown as a property instead.
   function getTag(value, ctx) {
-    let o = value;
-    let n = 0;
-    let tag;
-    let own = false;
-    let d;
-    while (o !== null && o !== undefined && n++ < 10000) {
-      o = unwrapProxy(o);
-      if (o === null) break;
-      d = ownDesc(o, SymbolToStringTag);
-      if (d !== undefined) {
-        own = o === value;
-        if (hasOwn(d, 'value')) tag = d.value;
-        else if (d.get === TypedArrayTagGetterRaw) tag = TypedArrayGetTag(value);
-        break;
-      }
-      o = getProto(o);
-    }
+    const tag = value[SymbolToStringTag];
     if (typeof tag !== 'string') return '';
-    if (tag !== '' && own && (ctx.showHidden || d.enumerable === true)) return '';
+    if (tag !== '' && (ctx.showHidden ? hasOwn(value, SymbolToStringTag) :
+      ObjectPrototypePropertyIsEnumerable(value, SymbolToStringTag))) {
+      return '';
+    }
     return tag;
   }
   function getIteratorBraces(type, tag) {
@@ -1748,10 +1768,17 @@ function createInspect(internals) {
   }
 
   // ------------------------------------------------------------ REPL errors
-  // Frames without a function name look like "    at REPL3:1:5" (no parens).
+  // Frames without a function name look like "    at REPL3:1:5" (no
+  // parens), or "    at Timeout.<anonymous> (REPL3:1:5)" when called as a
+  // method (Node's REPL asks V8's CallSite.getFunctionName(): null for both).
   function isAnonymousFrame(line) {
-    return StringPrototypeStartsWith(StringPrototypeTrim(line), 'at ') &&
-      !StringPrototypeEndsWith(line, ')');
+    const t = StringPrototypeTrim(line);
+    if (!StringPrototypeStartsWith(t, 'at ')) return false;
+    if (!StringPrototypeEndsWith(line, ')')) return true;
+    const paren = StringPrototypeIndexOf(t, ' (');
+    const name = paren === -1 ? '' : StringPrototypeSlice(t, 3, paren);
+    return StringPrototypeEndsWith(name, '.<anonymous>') && !StringPrototypeStartsWith(name, 'new ') &&
+      !StringPrototypeStartsWith(name, 'async ');
   }
   function isFrameLine(line) {
     return RegExpPrototypeExec(/^\s+at\s/, line) !== null;
@@ -1767,9 +1794,17 @@ function createInspect(internals) {
     }
     if (firstFrame === -1) return stack;
     let cut = -1;
+    let lastFrame = -1;
     for (let i = lines.length - 1; i >= firstFrame; i--) {
-      if (isFrameLine(lines[i]) && isAnonymousFrame(lines[i])) { cut = i; break; }
+      if (!isFrameLine(lines[i])) continue;
+      if (lastFrame === -1) lastFrame = i;
+      if (isAnonymousFrame(lines[i])) { cut = i; break; }
     }
+    // Node slices the frames up to that frame's index, and when there is
+    // none (findLastIndex gives -1) that drops the last frame: a trace
+    // whose top-level frame fell past Error.stackTraceLimit (a deep or
+    // runaway recursion) shows one frame fewer.
+    if (cut === -1) cut = lastFrame;
     const out = [];
     const end = cut === -1 ? lines.length : cut;
     for (let i = 0; i < end; i++) {
@@ -1832,6 +1867,15 @@ function createInspect(internals) {
   function formatUncaught(err, options) {
     return uncaughtText(err, undefined, false, options);
   }
+  // The stack Node's REPL leaves on an uncaught error (its stack trace
+  // override keeps only the frames it prints), or undefined to leave it.
+  function replStack(err) {
+    if (!isObjectLike(err) || isProxy(err) || typeTagOf(err) !== 'error') return undefined;
+    const d = ownDesc(err, 'stack');
+    if (d === undefined || !hasOwn(d, 'value') || typeof d.value !== 'string') return undefined;
+    const stack = safeGet(err, 'name') === 'SyntaxError' ? stripAllFrames(stripReplHeader(d.value)) : trimReplStack(d.value);
+    return stack === d.value ? undefined : stack;
+  }
   // Mirrors node's decorated syntax-error output: the offending source line,
   // a caret line (tabs kept, '^' from startColumn to endColumn), an empty
   // line, then "Uncaught SyntaxError: ...".
@@ -1852,5 +1896,5 @@ function createInspect(internals) {
     return uncaughtText(err, arrow + '\n' + stack, true, options);
   }
 
-  return { inspect, formatUncaught, formatSyntaxError, formatLog };
+  return { inspect, formatUncaught, formatSyntaxError, formatLog, getStringWidth, replStack };
 }

@@ -7,7 +7,8 @@
 // patch built-in prototypes, and that must not break printing), and keep
 // every piece of state in the heap, never in the host.
 
-const { inspect, formatUncaught, formatSyntaxError, formatLog } = createInspect(host);
+const inspectExtras = createInspect(host);
+const { inspect, formatUncaught, formatSyntaxError, formatLog, replStack } = inspectExtras;
 
 const STDOUT = 1;
 const STDERR = 2;
@@ -19,6 +20,7 @@ const ObjectFreeze = Object.freeze;
 const ReflectApply = Reflect.apply;
 const ReflectConstruct = Reflect.construct;
 const ReflectOwnKeys = Reflect.ownKeys;
+const ReflectDefineProperty = Reflect.defineProperty;
 const MapCtor = Map;
 const MapGet = Map.prototype.get;
 const MapSet = Map.prototype.set;
@@ -35,7 +37,7 @@ const MathFloor = Math.floor;
 const TypeErrorCtor = TypeError;
 const call = (fn, self, ...args) => ReflectApply(fn, self, args);
 const hidden = (obj, key, value) =>
-  ObjectDefineProperty(obj, key, { value, writable: true, configurable: true, enumerable: false });
+  ObjectDefineProperty(obj, key, { __proto__: null, value, writable: true, configurable: true, enumerable: false });
 
 // More captured built-ins, uncurried as Node's primordials are: what the
 // runtime runs between and around turns (the hooks, timers, messaging)
@@ -97,82 +99,377 @@ const colors = () => host.hostOption('colors') === 1;
 if (Error.stackTraceLimit === undefined) Error.stackTraceLimit = 10;
 
 // ---------------------------------------------------------------- console
-let groupIndent = '';
-const counts = new MapCtor();
-const timers = new MapCtor();
+// Node's console (lib/internal/console/constructor.js), method for method.
+// Every console (the global one and each `new console.Console(...)`) has its
+// own counts, timers and group indentation. Warnings (an unknown label for
+// timeEnd/timeLog/countReset, a label already in use for time) go to stderr
+// after the turn's result, where Node's process.emitWarning puts them
+// (it runs on the next tick), but without Node's "(node:PID) " prefix: a
+// turn's output must be the same when it is replayed by another process.
+const StringSlice = String.prototype.slice;
+const StringRepeat = String.prototype.repeat;
+const StringIncludes = String.prototype.includes;
+const ObjectKeys = Object.keys;
+const ObjectHasOwn = Object.prototype.hasOwnProperty;
+const MathCeil = Math.ceil;
+const MathMax = Math.max;
+const NumberToFixed = Number.prototype.toFixed;
+const NumberCtor = Number;
+const SymbolToStringTag = Symbol.toStringTag;
+const FunctionBind = Function.prototype.bind;
+const ErrorCaptureStackTrace = Error.captureStackTrace;
+const NumberIsInteger = Number.isInteger;
+const RangeErrorCtor = RangeError;
+const { getStringWidth } = inspectExtras;
 
-function write(stream, text) {
-  if (groupIndent !== '') {
-    text = call(ArrayJoin, call(StringSplit, text, '\n'), '\n' + groupIndent);
-    text = groupIndent + text;
-  }
-  host.print(stream, text + '\n');
+const pendingWarnings = [];
+
+function warnLater(text) {
+  pendingWarnings[pendingWarnings.length] = `Warning: ${text}`;
+}
+// Called by the hooks after the turn's own output (its result or error).
+function flushWarnings() {
+  for (let i = 0; i < pendingWarnings.length; i++) host.print(STDERR, pendingWarnings[i] + '\n');
+  pendingWarnings.length = 0;
 }
 
-const consoleObject = {
-  log(...args) { write(STDOUT, formatLog(args)); },
-  info(...args) { write(STDOUT, formatLog(args)); },
-  debug(...args) { write(STDOUT, formatLog(args)); },
-  error(...args) { write(STDERR, formatLog(args)); },
-  warn(...args) { write(STDERR, formatLog(args)); },
-  trace(...args) {
-    const err = { name: 'Trace', message: formatLog(args) };
-    Error.captureStackTrace(err, consoleObject.trace);
-    write(STDERR, err.stack);
-  },
-  dir(value, options) {
-    write(STDOUT, inspect(value, { depth: 2, ...options, colors: false }));
-  },
-  assert(condition, ...args) {
-    if (!condition) {
-      write(STDERR, args.length === 0 ? 'Assertion failed' : 'Assertion failed: ' + formatLog(args));
-    }
-  },
-  count(label = 'default') {
-    label = `${label}`;
-    const n = (call(MapGet, counts, label) || 0) + 1;
-    call(MapSet, counts, label, n);
-    write(STDOUT, `${label}: ${n}`);
-  },
-  countReset(label = 'default') { call(MapDelete, counts, `${label}`); },
-  time(label = 'default') {
-    label = `${label}`;
-    if (call(MapHas, timers, label)) {
-      write(STDERR, `Warning: Label '${label}' already exists for console.time()`);
-      return;
-    }
-    call(MapSet, timers, label, performanceObject.now());
-  },
-  timeLog(label = 'default', ...data) {
-    label = `${label}`;
-    if (!call(MapHas, timers, label)) {
-      write(STDERR, `Warning: No such label '${label}' for console.timeLog()`);
-      return;
-    }
-    const ms = performanceObject.now() - call(MapGet, timers, label);
-    write(STDOUT, `${label}: ${formatDuration(ms)}` + (data.length ? ' ' + formatLog(data) : ''));
-  },
-  timeEnd(label = 'default') {
-    label = `${label}`;
-    if (!call(MapHas, timers, label)) {
-      write(STDERR, `Warning: No such label '${label}' for console.timeEnd()`);
-      return;
-    }
-    consoleObject.timeLog(label);
-    call(MapDelete, timers, label);
-  },
-  group(...label) {
-    if (label.length) write(STDOUT, formatLog(label));
-    groupIndent += '  ';
-  },
-  groupEnd() { groupIndent = groupIndent.slice(0, -2); },
-  table(data) { write(STDOUT, inspect(data, { colors: false })); },
-};
-consoleObject.groupCollapsed = consoleObject.group;
+function indentLines(indent, text) {
+  if (indent === '') return text;
+  if (call(StringIncludes, text, '\n')) text = call(ArrayJoin, call(StringSplit, text, '\n'), '\n' + indent);
+  return indent + text;
+}
 
 function formatDuration(ms) {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(3)}s`;
-  return `${ms.toFixed(3)}ms`;
+  // Node's formatTime.
+  let hours = 0;
+  let minutes = 0;
+  let seconds = 0;
+  if (ms >= 1000) {
+    if (ms >= 60000) {
+      if (ms >= 3600000) {
+        hours = MathFloor(ms / 3600000);
+        ms %= 3600000;
+      }
+      minutes = MathFloor(ms / 60000);
+      ms %= 60000;
+    }
+    seconds = ms / 1000;
+  }
+  const pad = (v) => (`${v}`.length < 2 ? `0${v}` : `${v}`);
+  if (hours !== 0 || minutes !== 0) {
+    const parts = call(StringSplit, call(NumberToFixed, seconds, 3), '.');
+    const res = hours !== 0 ? `${hours}:${pad(minutes)}` : minutes;
+    return `${res}:${pad(parts[0])}.${parts[1]} (${hours !== 0 ? 'h:m' : ''}m:ss.mmm)`;
+  }
+  if (seconds !== 0) return `${call(NumberToFixed, seconds, 3)}s`;
+  return `${NumberCtor(call(NumberToFixed, ms, 3))}ms`;
+}
+
+// Node's internal/cli_table.
+function renderTable(head, columns) {
+  const renderRow = (row, widths) => {
+    let out = '│ ';
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i];
+      out += cell + call(StringRepeat, ' ', MathCeil(widths[i] - getStringWidth(cell)));
+      if (i !== row.length - 1) out += ' │ ';
+    }
+    return out + ' │';
+  };
+  const rows = [];
+  const widths = [];
+  let longest = 0;
+  for (let i = 0; i < head.length; i++) {
+    widths[i] = getStringWidth(head[i]);
+    if (columns[i].length > longest) longest = columns[i].length;
+  }
+  for (let i = 0; i < head.length; i++) {
+    const column = columns[i];
+    for (let j = 0; j < longest; j++) {
+      if (rows[j] === undefined) rows[j] = [];
+      const value = rows[j][i] = call(ObjectHasOwn, column, j) ? column[j] : '';
+      widths[i] = MathMax(widths[i] || 0, getStringWidth(value));
+    }
+  }
+  const divider = [];
+  for (let i = 0; i < widths.length; i++) divider[i] = call(StringRepeat, '─', widths[i] + 2);
+  let result = '┌' + call(ArrayJoin, divider, '┬') + '┐\n' + renderRow(head, widths) + '\n' +
+    '├' + call(ArrayJoin, divider, '┼') + '┤\n';
+  for (let j = 0; j < rows.length; j++) result += renderRow(rows[j], widths) + '\n';
+  return result + '└' + call(ArrayJoin, divider, '┴') + '┘';
+}
+
+// Node's ERR_CONSOLE_WRITABLE_STREAM and ERR_INVALID_ARG_TYPE carry a code.
+function codedError(Ctor, code, message) {
+  const err = new Ctor(message);
+  ObjectDefineProperty(err, 'name', { __proto__: null, value: `${err.name} [${code}]`, configurable: true, writable: true });
+  err.stack; // eslint-disable-line no-unused-expressions -- formats the stack now, with that name
+  delete err.name;
+  err.code = code;
+  return err;
+}
+
+// A console writing through out(text) and err(text) (each text without its
+// newline).
+function createConsole(out, err, groupIndentation = 2) {
+  const groupStep = call(StringRepeat, ' ', groupIndentation);
+  const counts = new MapCtor();
+  const times = new MapCtor();
+  let indent = '';
+  const toOut = (text) => out(indentLines(indent, text));
+  const toErr = (text) => err(indentLines(indent, text));
+  const setIndent = (value) => { indent = value; };
+
+  function timeLogImpl(name, label, data) {
+    if (!call(MapHas, times, label)) {
+      warnLater(`No such label '${label}' for console.${name}()`);
+      return false;
+    }
+    const ms = performanceObject.now() - call(MapGet, times, label);
+    if (data === undefined) toOut(`${label}: ${formatDuration(ms)}`);
+    else toOut(`${label}: ${formatDuration(ms)}` + (data.length ? ' ' + formatLog(data) : ''));
+    return true;
+  }
+  const tableInspect = (v) => {
+    const depth = v !== null && typeof v === 'object' && !ArrayIsArray(v) &&
+      host.typeTag(v) !== 'typedarray' && ObjectKeys(v).length > 2 ? -1 : 0;
+    return inspect(v, { depth, maxArrayLength: 3, breakLength: Infinity, colors: false });
+  };
+  const indexColumn = (length) => {
+    const column = [];
+    for (let i = 0; i < length; i++) column[i] = tableInspect(i);
+    return column;
+  };
+
+  const methods = {
+    log(...args) { toOut(formatLog(args)); },
+    warn(...args) { toErr(formatLog(args)); },
+    dir(object, options) {
+      toOut(inspect(object, { customInspect: false, depth: 2, ...options, colors: false }));
+    },
+    time(label = 'default') {
+      label = `${label}`;
+      if (call(MapHas, times, label)) {
+        warnLater(`Label '${label}' already exists for console.time()`);
+        return;
+      }
+      call(MapSet, times, label, performanceObject.now());
+    },
+    timeEnd(label = 'default') {
+      label = `${label}`;
+      if (timeLogImpl('timeEnd', label)) call(MapDelete, times, label);
+    },
+    timeLog(label = 'default', ...data) {
+      label = `${label}`;
+      timeLogImpl('timeLog', label, data);
+    },
+    trace: function trace(...args) {
+      const e = { name: 'Trace', message: formatLog(args) };
+      ErrorCaptureStackTrace(e, trace);
+      this.error(e.stack);
+    },
+    assert(expression, ...args) {
+      if (!expression) {
+        args[0] = `Assertion failed${args.length === 0 ? '' : `: ${args[0]}`}`;
+        ReflectApply(this.warn, this, args);
+      }
+    },
+    // Node clears only a terminal; the shell's line editor owns the screen
+    // (Ctrl-L), so this does nothing, as Node does when stdout is not a TTY.
+    clear() {},
+    count(label = 'default') {
+      label = `${label}`;
+      const n = (call(MapGet, counts, label) || 0) + 1;
+      call(MapSet, counts, label, n);
+      this.log(`${label}: ${n}`);
+    },
+    countReset(label = 'default') {
+      // As Node: the lookup uses the label as given, the delete its string.
+      if (!call(MapHas, counts, label)) {
+        warnLater(`Count for '${label}' does not exist`);
+        return;
+      }
+      call(MapDelete, counts, `${label}`);
+    },
+    group(...data) {
+      if (data.length > 0) ReflectApply(this.log, this, data);
+      setIndent(indent + groupStep);
+    },
+    groupEnd() { setIndent(call(StringSlice, indent, 0, indent.length - groupStep.length)); },
+    table(tabularData, properties) {
+      if (properties !== undefined && !ArrayIsArray(properties)) {
+        throw invalidArgType('properties', 'an instance of Array', properties);
+      }
+      if (tabularData === null || typeof tabularData !== 'object') return this.log(tabularData);
+      const final = (head, columns) => this.log(renderTable(head, columns));
+      const tag = host.typeTag(tabularData);
+      if (tag === 'map' || tag === 'mapiterator') {
+        const preview = host.previewEntries(tabularData);
+        const entries = preview[0];
+        const isKeyValue = preview[1];
+        if (tag === 'map' || isKeyValue) {
+          const keys = [];
+          const values = [];
+          for (let i = 0; i < entries.length / 2; i++) {
+            keys[i] = tableInspect(entries[i * 2]);
+            values[i] = tableInspect(entries[i * 2 + 1]);
+          }
+          return final(['(iteration index)', 'Key', 'Values'], [indexColumn(keys.length), keys, values]);
+        }
+        tabularData = entries;
+      }
+      if (tag === 'set' || tag === 'setiterator' || tag === 'mapiterator') {
+        const entries = tag === 'mapiterator' ? tabularData : host.previewEntries(tabularData)[0];
+        const values = [];
+        for (let i = 0; i < entries.length; i++) values[i] = tableInspect(entries[i]);
+        return final(['(iteration index)', 'Values'], [indexColumn(values.length), values]);
+      }
+      const map = ObjectCreate(null);
+      const mapKeys = [];
+      let hasPrimitives = false;
+      const valuesColumn = [];
+      const indexKeys = ObjectKeys(tabularData);
+      for (let i = 0; i < indexKeys.length; i++) {
+        const item = tabularData[indexKeys[i]];
+        const primitive = item === null || (typeof item !== 'function' && typeof item !== 'object');
+        if (properties === undefined && primitive) {
+          hasPrimitives = true;
+          valuesColumn[i] = tableInspect(item);
+        } else {
+          const keys = properties || ObjectKeys(item);
+          for (let k = 0; k < keys.length; k++) {
+            const key = keys[k];
+            if (map[key] === undefined) {
+              map[key] = [];
+              mapKeys[mapKeys.length] = key;
+            }
+            if ((primitive && properties) || !call(ObjectHasOwn, item, key)) map[key][i] = '';
+            else map[key][i] = tableInspect(item[key]);
+          }
+        }
+      }
+      // Object.keys order of the columns (integer-like keys first, as Node's
+      // null-prototype map orders them).
+      const head = ['(index)'];
+      const columns = [indexKeys];
+      const ordered = ObjectKeys(map);
+      for (let k = 0; k < ordered.length; k++) {
+        head[head.length] = ordered[k];
+        columns[columns.length] = map[ordered[k]];
+      }
+      if (hasPrimitives) {
+        head[head.length] = 'Values';
+        columns[columns.length] = valuesColumn;
+      }
+      return final(head, columns);
+    },
+    debug(...args) { toOut(formatLog(args)); },
+    info(...args) { toOut(formatLog(args)); },
+    dirxml(...data) { ReflectApply(this.log, this, data); },
+    error(...args) { toErr(formatLog(args)); },
+    groupCollapsed(...data) { ReflectApply(this.group, this, data); },
+  };
+  return methods;
+}
+
+// console.Console: Node's constructor. Node wants stream.Writable instances;
+// kenshell has no streams, so any object with a write(string) method will do
+// (it is called with each line, newline included).
+function Console(options, stderrArg, ignoreErrorsArg) {
+  if (new.target === undefined) return ReflectConstruct(Console, [options, stderrArg, ignoreErrorsArg]);
+  if (options === null || options === undefined || typeof options.write === 'function') {
+    options = { stdout: options, stderr: stderrArg, ignoreErrors: ignoreErrorsArg };
+  }
+  const stdout = options.stdout;
+  let stderr = options.stderr;
+  if (stdout === null || stdout === undefined || typeof stdout.write !== 'function') {
+    throw codedError(TypeErrorCtor, 'ERR_CONSOLE_WRITABLE_STREAM', 'Console expects a writable stream instance for stdout');
+  }
+  if (stderr === null || stderr === undefined) stderr = stdout;
+  else if (typeof stderr.write !== 'function') {
+    throw codedError(TypeErrorCtor, 'ERR_CONSOLE_WRITABLE_STREAM', 'Console expects a writable stream instance for stderr');
+  }
+  const ignoreErrors = options.ignoreErrors === undefined ? true : !!options.ignoreErrors;
+  const writer = (stream) => (text) => {
+    if (!ignoreErrors) { stream.write(text + '\n'); return; }
+    try { stream.write(text + '\n'); } catch { /* as Node with ignoreErrors */ }
+  };
+  let groupIndentation = options.groupIndentation;
+  if (groupIndentation === undefined) groupIndentation = 2;
+  else if (typeof groupIndentation !== 'number') {
+    throw invalidArgType('groupIndentation', 'of type number', groupIndentation);
+  } else if (!NumberIsInteger(groupIndentation) || groupIndentation < 0 || groupIndentation > 1000) {
+    const rule = NumberIsInteger(groupIndentation) ? '>= 0 && <= 1000' : 'an integer';
+    throw codedError(RangeErrorCtor, 'ERR_OUT_OF_RANGE',
+      `The value of "groupIndentation" is out of range. It must be ${rule}. Received ${inspect(groupIndentation)}`);
+  }
+  const methods = createConsole(writer(stdout), writer(stderr), groupIndentation);
+  const keys = ReflectOwnKeys(methods);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const method = methods[key];
+    const bound = call(FunctionBind, method, this);
+    ObjectDefineProperty(bound, 'name', { __proto__: null, value: key, configurable: true });
+    ObjectDefineProperty(this, key, { __proto__: null, value: bound, writable: true, enumerable: true, configurable: true });
+  }
+}
+ObjectDefineProperty(Console.prototype, SymbolToStringTag, { __proto__: null, value: 'console', writable: false, enumerable: false, configurable: true });
+
+// The global console: an object whose prototype carries the 'console' tag
+// (Node prints it `Object [console] {...}`), with Node's members in Node's order.
+const consolePrototype = {};
+ObjectDefineProperty(consolePrototype, SymbolToStringTag, { __proto__: null, value: 'console', writable: false, enumerable: false, configurable: true });
+const consoleObject = ObjectCreate(consolePrototype);
+{
+  const methods = createConsole(
+    (text) => host.print(STDOUT, text + '\n'),
+    (text) => host.print(STDERR, text + '\n'));
+  const keys = ReflectOwnKeys(methods);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const method = methods[key];
+    const bound = call(FunctionBind, method, consoleObject);
+    ObjectDefineProperty(bound, 'name', { __proto__: null, value: key, configurable: true });
+    consoleObject[key] = bound;
+  }
+  // Inspector-only methods in Node: without an inspector they do nothing.
+  const noop = {
+    profile(label) {}, // eslint-disable-line no-unused-vars
+    profileEnd(label) {}, // eslint-disable-line no-unused-vars
+    timeStamp(label) {}, // eslint-disable-line no-unused-vars
+  };
+  consoleObject.Console = Console;
+  consoleObject.profile = noop.profile;
+  consoleObject.profileEnd = noop.profileEnd;
+  consoleObject.timeStamp = noop.timeStamp;
+  // V8's console.context(name): a console whose messages go to the
+  // inspector only, i.e. nowhere here.
+  consoleObject.context = {
+    context(name) { // eslint-disable-line no-unused-vars
+      const quiet = {};
+      const names = ['dir', 'dirXml', 'table', 'groupEnd', 'clear', 'count', 'countReset', 'profile', 'profileEnd',
+        'timeLog', 'debug', 'error', 'info', 'log', 'warn', 'trace', 'group', 'groupCollapsed', 'assert', 'time',
+        'timeEnd', 'timeStamp'];
+      for (let i = 0; i < names.length; i++) {
+        const fn = { [names[i]]() {} }[names[i]];
+        quiet[names[i]] = fn;
+      }
+      return quiet;
+    },
+  }.context;
+  // V8's console.createTask(name): an async stack-tagging task; run(f) calls f.
+  consoleObject.createTask = {
+    createTask(name) {
+      if (typeof name !== 'string' || name === '') throw new Error('First argument must be a non-empty string.');
+      return { run: { run(f) { return f(); } }.run };
+    },
+  }.createTask;
+}
+
+// REPL output (a turn's result, an uncaught error): written as is, never
+// indented by console.group, as Node's REPL writes it.
+function write(stream, text) {
+  host.print(stream, text + '\n');
 }
 
 hidden(globalThis, 'console', consoleObject);
@@ -635,7 +932,7 @@ function invalidArgType(name, expected, value) {
   }
   const err = new TypeErrorCtor(`The "${name}" argument must be ${expected}. ${received}`);
   // The name shows the code in the stack, then goes back to TypeError.
-  ObjectDefineProperty(err, 'name', { value: 'TypeError [ERR_INVALID_ARG_TYPE]', configurable: true, writable: true });
+  ObjectDefineProperty(err, 'name', { __proto__: null, value: 'TypeError [ERR_INVALID_ARG_TYPE]', configurable: true, writable: true });
   err.stack; // eslint-disable-line no-unused-expressions -- formats the stack now, with that name
   delete err.name;
   err.code = 'ERR_INVALID_ARG_TYPE';
@@ -759,7 +1056,6 @@ function countUnacknowledged() {
 // cannot call into the host synchronously; a test checks both agree on a
 // table of addresses. Returns [errorConstructor, message]. No DNS: whether a
 // host name resolves is found when the message is transmitted.
-const RangeErrorCtor = RangeError;
 const StringCharCodeAt = String.prototype.charCodeAt;
 const StringFromCharCode = String.fromCharCode;
 const NumberToString = Number.prototype.toString;
@@ -1022,8 +1318,27 @@ const ken = {
     return { sent: messagesSent, delivered: messagesDelivered, unacknowledged, waitingForHandler: inbox.length };
   },
 };
-ObjectDefineProperty(ken, Symbol.toStringTag, { value: 'ken' });
+ObjectDefineProperty(ken, Symbol.toStringTag, { __proto__: null, value: 'ken' });
 hidden(globalThis, 'ken', ken);
+
+// ------------------------------------------------ globalThis, as Node shows it
+// Node's global object carries Symbol.toStringTag 'global' and a `global`
+// alias of itself, and its timer functions are enumerable, so it prints as
+// `<ref *1> Object [global] { global: [Circular *1], clearImmediate: ... }`.
+// The same here, in Node's order; what kenshell does not have (structuredClone,
+// atob, btoa, fetch) is missing, and performance and crypto stay
+// non-enumerable (README: Differences from Node).
+ObjectDefineProperty(globalThis, SymbolToStringTag, { __proto__: null, value: 'global', writable: false, enumerable: false, configurable: true });
+ObjectDefineProperty(globalThis, 'global', { __proto__: null, value: globalThis, writable: true, enumerable: true, configurable: true });
+{
+  const names = ['clearImmediate', 'setImmediate', 'clearInterval', 'clearTimeout', 'setInterval', 'setTimeout', 'queueMicrotask'];
+  for (let i = 0; i < names.length; i++) {
+    const desc = ObjectGetOwnPropertyDescriptor(globalThis, names[i]);
+    delete globalThis[names[i]];
+    desc.enumerable = true;
+    ObjectDefineProperty(globalThis, names[i], desc);
+  }
+}
 
 // ---------------------------------------------------------- _ and _error
 // As in Node's REPL: _ is the last result and _error the last uncaught
@@ -1033,10 +1348,11 @@ let lastError;
 let underscoreMode = 0; // bit 1: _ assigned by the user, bit 2: _error assigned
 function replVariable(name, bit, get) {
   ObjectDefineProperty(globalThis, name, {
+    __proto__: null,
     get,
     set(value) {
       underscoreMode |= bit;
-      ObjectDefineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+      ObjectDefineProperty(globalThis, name, { __proto__: null, value, writable: true, enumerable: false, configurable: true });
       write(STDOUT, `Expression assignment to ${name} now disabled.`);
     },
     enumerable: false,
@@ -1073,26 +1389,37 @@ function fallbackShow(value) {
   }
 }
 
-function showResult(value) {
-  let text;
-  try {
-    text = show(value);
-  } catch {
-    text = fallbackShow(value);
-  }
-  write(STDOUT, text);
-}
-
 function reportUncaught(error, program) {
   if ((underscoreMode & 2) === 0) lastError = error;
   let text;
   try {
     text = typeof program === 'string' ? program + formatProgramError(error) : formatUncaught(error, { colors: colors() });
+    // Node's REPL trims the stack of an error it reports for good (its
+    // stack trace override): `_error` then prints as `[Error: boom]`.
+    if (typeof program !== 'string') {
+      const stack = replStack(error);
+      if (stack !== undefined) ReflectDefineProperty(error, 'stack', { __proto__: null, value: stack });
+    }
   } catch {
     text = `${typeof program === 'string' ? program : 'Uncaught '}${fallbackShow(error)}`;
   }
   // A program's uncaught error goes to stderr, as `node FILE.js` prints it.
   write(typeof program === 'string' ? STDERR : STDOUT, text);
+  flushWarnings();
+}
+
+// The REPL's result line. A custom inspect method or a Symbol.toStringTag
+// getter may throw: that is reported as Node's REPL reports it.
+function writeResult(value) {
+  let text;
+  try {
+    text = show(value);
+  } catch (e) {
+    reportUncaught(e);
+    return;
+  }
+  write(STDOUT, text);
+  flushWarnings();
 }
 
 // A top-level await still pending when its turn ends: its result is printed
@@ -1105,7 +1432,7 @@ function awaitLater(promise) {
       pendingAwaits--;
       const value = completion ? completion['.repl_result'] : undefined;
       if ((underscoreMode & 1) === 0) lastResult = value;
-      showResult(value);
+      writeResult(value);
     },
     (error) => {
       pendingAwaits--;
@@ -1127,7 +1454,7 @@ return {
       if (typeof program === 'string') return 0;
       const value = completion['.repl_result'];
       if ((underscoreMode & 1) === 0) lastResult = value;
-      showResult(value);
+      writeResult(value);
       return 0;
     }
     if (state === 2) {
@@ -1135,6 +1462,7 @@ return {
       return 1;
     }
     awaitLater(promise);
+    flushWarnings();
     return 2;
   },
   uncaught(error, program) {
@@ -1201,6 +1529,7 @@ return {
       return 0;
     }
     callHandler(host.deserialize(bytes), m.from);
+    flushWarnings();
     return 1;
   },
   // Turn: hands the oldest waiting message to the handler.
@@ -1208,6 +1537,7 @@ return {
     if (messageHandler === null || inbox.length === 0) return 0;
     const waiting = ArrayPrototypeShift(inbox);
     callHandler(host.deserialize(waiting[1]), waiting[0]);
+    flushWarnings();
     return 1;
   },
   // Turn: the peer acknowledged everything up to a sequence number ("to\nn").
@@ -1244,10 +1574,12 @@ return {
       call(MapDelete, timerTable, entry.id);
     }
     ReflectApply(entry.callback, entry.handle, entry.args);
+    flushWarnings();
     return 1;
   },
   syntaxError(error, sourceLine, startColumn, endColumn) {
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
+    flushWarnings();
   },
   // Runs in the checkpoint child just before V8 serializes the heap; what
   // it changes exists only in that child.
