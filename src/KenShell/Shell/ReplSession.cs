@@ -18,10 +18,6 @@ public sealed partial class ReplSession : IDisposable
 {
     private const string ExitHint = "(To exit, press Ctrl+C again or Ctrl+D or type .exit)";
 
-    /// <summary>The dot commands, for .help and for Tab completion.</summary>
-    public static readonly IReadOnlyList<string> DotCommands =
-        [".break", ".checkpoint", ".clear", ".editor", ".exit", ".help", ".info", ".load", ".save"];
-
     private readonly TurnRunner _runner;
     // Lines come from the line editor on a terminal, else from a reader thread.
     private readonly LineEditor? _editor;
@@ -246,7 +242,7 @@ public sealed partial class ReplSession : IDisposable
         // multi-line input it is JavaScript (`.then(...)` continuing a chain).
         string trimmed = line.Trim();
         if (!line.Contains('\n') && trimmed.Length > 1 && trimmed[0] == '.' && trimmed[1] != '.' && !LooksLikeNumber(trimmed) &&
-            DotCommand().Match(trimmed) is { Success: true } command)
+            DotCommandSyntax().Match(trimmed) is { Success: true } command)
         {
             string name = command.Groups[1].Value;
             if (IsKnownCommand(name)) return RunCommand(name, command.Groups[2].Value.Trim());
@@ -388,87 +384,112 @@ public sealed partial class ReplSession : IDisposable
         return 0;
     }
 
-    private static bool IsKnownCommand(string name) =>
-        name is "exit" or "help" or "checkpoint" or "break" or "clear" or "editor" or "load" or "save" or "info";
+    /// <summary>
+    /// The dot commands, in the manner of Node's lib/repl.js defineCommand:
+    /// one table (name, help, action) serves dispatch, .help and Tab
+    /// completion. An action returns false to end the session.
+    /// </summary>
+    private sealed record DotCommand(string Name, string Usage, string Help, Func<ReplSession, string, bool> Action);
 
-    private bool RunCommand(string name, string argument)
-    {
-        switch (name)
+    private static readonly DotCommand[] Commands =
+    [
+        new("break", ".break", "Sometimes you get stuck, this gets you out (drops the pending multi-line input)", (s, _) =>
         {
-            case "exit":
-                return false;
-            case "break":
-                _pending.Clear();
-                return true;
-            case "clear":
-                // Node's .clear resets the REPL context. Here the context is
-                // the persistent heap, and wiping it from inside the shell by
-                // accident would be the worst outcome: .clear only drops the
-                // pending multi-line input, like .break. To start over, exit
-                // and remove the store's files (rm ken_<address>_*).
-                _pending.Clear();
-                _stdout.WriteLine("Cleared the pending input. The heap is persistent and was not cleared; to start over, exit and remove the store files (rm ken_<address>_*).");
-                _stdout.Flush();
-                return true;
-            case "editor":
-                _stdout.WriteLine("// Entering editor mode (.end on a line of its own or Ctrl+D to run, .break to cancel)");
-                _stdout.Flush();
-                _editorLines = new List<string>();
-                return true;
-            case "load" or "save" when argument.Length == 0:
-                // Node's words for a missing file name.
-                _stdout.WriteLine("The \"file\" argument must be specified");
-                _stdout.Flush();
-                return true;
-            case "load":
-                return Load(argument);
-            case "save":
-                Save(argument);
-                return true;
-            case "info":
-                _stdout.WriteLine(_runner.Describe());
-                _stdout.WriteLine(_messages is null
-                    ? "network:          off"
-                    : $"network:          {_messages.Counters}");
-                _stdout.Flush();
-                return true;
-            case "checkpoint":
-                _stderr.WriteLine(_runner.Checkpoint()
-                    ? "kenshell: writing a checkpoint in the background"
-                    : "kenshell: a checkpoint is already being written");
-                _stderr.Flush();
-                return true;
-            case "help":
-                _stdout.WriteLine(".break       Sometimes you get stuck, this gets you out (drops the pending multi-line input)");
-                _stdout.WriteLine(".checkpoint  Write a checkpoint of the heap now (in the background)");
-                _stdout.WriteLine(".clear       Like .break: the heap is persistent and is never cleared from here");
-                _stdout.WriteLine(".editor      Enter editor mode: lines up to .end run as one input");
-                _stdout.WriteLine(".exit        Exit the shell (every completed input is already saved)");
-                _stdout.WriteLine(".help        Print this help message");
-                _stdout.WriteLine(".info        Turns, heap, store, checkpoints, pending timers");
-                _stdout.WriteLine(".load FILE   Run FILE as one input (one turn; Ctrl+C stops it and rolls it back)");
-                _stdout.WriteLine(".save FILE   Save the inputs committed in this session to FILE");
-                _stdout.WriteLine();
-                _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
-                if (_editor is not null)
-                {
-                    _stdout.WriteLine();
-                    _stdout.WriteLine("Keys: Tab completes names (no code runs to find them), Up/Down recall earlier lines starting with what is");
-                    _stdout.WriteLine("typed, Ctrl+R searches them (kept in ken_<address>_history), Ctrl+A/E/B/F and Alt+B/F move,");
-                    _stdout.WriteLine("Ctrl+K/U/W and Alt+D cut, Ctrl+Y pastes, Ctrl+L clears the screen.");
-                }
-                _stdout.Flush();
-                return true;
-            default:
-                return true;
+            s._pending.Clear();
+            return true;
+        }),
+        new("checkpoint", ".checkpoint", "Write a checkpoint of the heap now (in the background)", (s, _) =>
+        {
+            s._stderr.WriteLine(s._runner.Checkpoint()
+                ? "kenshell: writing a checkpoint in the background"
+                : "kenshell: a checkpoint is already being written");
+            s._stderr.Flush();
+            return true;
+        }),
+        // Node's .clear resets the REPL context. Here the context is the
+        // persistent heap, and wiping it from inside the shell by accident
+        // would be the worst outcome: .clear only drops the pending
+        // multi-line input, like .break. To start over, exit and remove the
+        // store's files (rm ken_<address>_*).
+        new("clear", ".clear", "Like .break: the heap is persistent and is never cleared from here", (s, _) =>
+        {
+            s._pending.Clear();
+            s.Say("Cleared the pending input. The heap is persistent and was not cleared; to start over, exit and remove the store files (rm ken_<address>_*).");
+            return true;
+        }),
+        new("editor", ".editor", "Enter editor mode: lines up to .end run as one input", (s, _) =>
+        {
+            s.Say("// Entering editor mode (.end on a line of its own or Ctrl+D to run, .break to cancel)");
+            s._editorLines = new List<string>();
+            return true;
+        }),
+        new("exit", ".exit", "Exit the shell (every completed input is already saved)", (_, _) => false),
+        new("help", ".help", "Print this help message", (s, _) =>
+        {
+            s.PrintHelp();
+            return true;
+        }),
+        new("info", ".info", "Turns, heap, store, checkpoints, pending timers", (s, _) =>
+        {
+            s._stdout.WriteLine(s._runner.Describe());
+            s.Say(s._messages is null ? "network:          off" : $"network:          {s._messages.Counters}");
+            return true;
+        }),
+        new("load", ".load FILE", "Run FILE as one input (one turn; Ctrl+C stops it and rolls it back)", (s, file) =>
+        {
+            if (s.RequireFile(file)) s.Load(file);
+            return true;
+        }),
+        new("save", ".save FILE", "Save the inputs committed in this session to FILE", (s, file) =>
+        {
+            if (s.RequireFile(file)) s.Save(file);
+            return true;
+        }),
+    ];
+
+    /// <summary>The dot commands' names with their dot, for Tab completion.</summary>
+    public static readonly IReadOnlyList<string> DotCommands = Commands.Select(c => "." + c.Name).ToArray();
+
+    private static bool IsKnownCommand(string name) => Commands.Any(c => c.Name == name);
+
+    private bool RunCommand(string name, string argument) =>
+        Commands.First(c => c.Name == name).Action(this, argument);
+
+    private void Say(string line)
+    {
+        _stdout.WriteLine(line);
+        _stdout.Flush();
+    }
+
+    // Node's words for a missing file name (.load, .save).
+    private bool RequireFile(string file)
+    {
+        if (file.Length > 0) return true;
+        Say("The \"file\" argument must be specified");
+        return false;
+    }
+
+    private void PrintHelp()
+    {
+        int width = Commands.Max(c => c.Usage.Length) + 2;
+        foreach (DotCommand command in Commands) _stdout.WriteLine(command.Usage.PadRight(width) + command.Help);
+        _stdout.WriteLine();
+        _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
+        if (_editor is not null)
+        {
+            _stdout.WriteLine();
+            _stdout.WriteLine("Keys: Tab completes names (no code runs to find them), Up/Down recall earlier lines starting with what is");
+            _stdout.WriteLine("typed, Ctrl+R searches them (kept in ken_<address>_history), Ctrl+A/E/B/F and Alt+B/F move,");
+            _stdout.WriteLine("Ctrl+K/U/W and Alt+D cut, Ctrl+Y pastes, Ctrl+L clears the screen.");
         }
+        _stdout.Flush();
     }
 
     /// <summary>
     /// .load FILE: the whole file is one input (one turn), as Node's .load
     /// runs it in editor mode. Ctrl-C stops it and rolls it back.
     /// </summary>
-    private bool Load(string file)
+    private void Load(string file)
     {
         string text;
         try
@@ -479,12 +500,11 @@ public sealed partial class ReplSession : IDisposable
         {
             _stdout.WriteLine($"Failed to load: {file}: {e.Message}");
             _stdout.Flush();
-            return true;
+            return;
         }
-        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (string.IsNullOrWhiteSpace(text)) return;
         if (_runner.Run(text, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(text.TrimEnd('\r', '\n'));
         _stdout.Flush();
-        return true;
     }
 
     private void Save(string file)
@@ -505,7 +525,7 @@ public sealed partial class ReplSession : IDisposable
     private readonly List<string> _sessionInputs = new();
 
     [GeneratedRegex(@"^\.(\S+)\s*(.*)$", RegexOptions.Singleline)]
-    private static partial Regex DotCommand();
+    private static partial Regex DotCommandSyntax();
 
     public void Dispose()
     {

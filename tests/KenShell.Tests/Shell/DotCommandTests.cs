@@ -126,6 +126,18 @@ public sealed class DotCommandTests : IDisposable
     }
 
     [Fact]
+    public void EveryDotCommandLetsTheSessionGoOnButExit()
+    {
+        // One table serves dispatch, .help and completion: every command but
+        // .exit leaves the shell reading input, with or without an argument.
+        KenshellResult r = Kenshell.Run(_dir.Path, ".load\n.save\n.break\n.clear\n.info\n.checkpoint\n.help\n.editor\n.end\n.foo\n'still here'\n.exit\n'not run'\n");
+        Assert.Equal(2, r.StdoutLines.Count(l => l == "The \"file\" argument must be specified"));
+        Assert.Contains("Invalid REPL keyword", r.StdoutLines);
+        Assert.Contains(r.StdoutLines, l => l.StartsWith(".load FILE", StringComparison.Ordinal));
+        Assert.Equal("'still here'", r.StdoutLines[^1]);
+    }
+
+    [Fact]
     public void EditorModeRunsABlockAsOneTurnAndBreakCancels()
     {
         KenshellResult r = Kenshell.Run(_dir.Path, ".editor\nconst q = 5\nq * 2\n.end\nfunction g() {\n.break\n.editor\nthrow 1\n.break\n'after'\n");
