@@ -1,5 +1,5 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using Mono.Unix.Native;
 
 namespace KenShell.Store;
 
@@ -10,9 +10,9 @@ namespace KenShell.Store;
 /// than Syscall.open: .NET then owns the descriptor (O_CLOEXEC, closed by the
 /// SafeHandle even on exceptions) and <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/>
 /// gives pwrite with its partial-write loop and errno-bearing IOExceptions.
-/// Only the calls .NET lacks go through Mono.Posix, on the raw descriptor
-/// from DangerousGetHandle, with DangerousAddRef held so the descriptor
-/// cannot be closed (and its number reused) during the call.
+/// Only the calls .NET lacks go to libc directly (<see cref="NativeFile"/>),
+/// taking the SafeFileHandle, whose marshalling keeps the descriptor open
+/// (and its number from being reused) for the duration of the call.
 /// </summary>
 internal static class FileSync
 {
@@ -20,14 +20,14 @@ internal static class FileSync
     public static void DataSync(SafeFileHandle handle, string path)
     {
         FaultInjection.BeforeSync(path);
-        Run(handle, Syscall.fdatasync, "fdatasync", path);
+        Run(() => NativeFile.FdataSync(handle), "fdatasync", path);
     }
 
     /// <summary>fsync: data and all metadata.</summary>
     public static void FullSync(SafeFileHandle handle, string path)
     {
         FaultInjection.BeforeSync(path);
-        Run(handle, Syscall.fsync, "fsync", path);
+        Run(() => NativeFile.FSync(handle), "fsync", path);
     }
 
     /// <summary>
@@ -45,45 +45,38 @@ internal static class FileSync
     }
 
     public static void Truncate(SafeFileHandle handle, long length, string path) =>
-        Run(handle, fd => Syscall.ftruncate(fd, length), $"ftruncate to {length} bytes", path);
+        Run(() => NativeFile.FTruncate(handle, length), $"ftruncate to {length} bytes", path);
 
     /// <summary>
     /// True when the open file has no name left in any directory (st_nlink
     /// is 0: someone ran rm on it). False when it has one, or when fstat
     /// cannot tell.
     /// </summary>
-    public static bool IsUnlinked(SafeFileHandle handle)
+    public static bool IsUnlinked(SafeFileHandle handle) => NativeFile.LinkCount(handle) == 0;
+
+    private static void Run(Func<int> call, string what, string path)
     {
-        bool added = false;
-        try
+        while (true)
         {
-            handle.DangerousAddRef(ref added);
-            return Syscall.fstat((int)handle.DangerousGetHandle(), out Stat stat) == 0 && stat.st_nlink == 0;
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
+            if (call() == 0) return;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EIntr) continue;
+            throw new IOException($"{what} of {Path.GetFileName(path)} failed: {NativeFile.Describe(errno)} ({ErrnoName(errno)})");
         }
     }
 
-    private static void Run(SafeFileHandle handle, Func<int, int> call, string what, string path)
+    private const int EIntr = 4;
+
+    // The names the messages have always used (Mono.Posix's Errno names).
+    private static string ErrnoName(int errno) => errno switch
     {
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            int fd = (int)handle.DangerousGetHandle();
-            while (true)
-            {
-                if (call(fd) == 0) return;
-                Errno errno = Stdlib.GetLastError();
-                if (errno == Errno.EINTR) continue;
-                throw new IOException($"{what} of {Path.GetFileName(path)} failed: {Stdlib.strerror(errno)} ({errno})");
-            }
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
-    }
+        5 => "EIO",
+        9 => "EBADF",
+        22 => "EINVAL",
+        27 => "EFBIG",
+        28 => "ENOSPC",
+        30 => "EROFS",
+        122 => "EDQUOT",
+        _ => $"errno {errno}",
+    };
 }

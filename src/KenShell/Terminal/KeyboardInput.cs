@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace KenShell.Terminal;
 
@@ -16,8 +17,11 @@ public sealed unsafe class KeyboardInput : IDisposable
     private static readonly TimeSpan EscapeWait = TimeSpan.FromMilliseconds(40);
 
     private readonly int _fd;
-    private readonly int _wakeRead;
-    private readonly int _wakeWrite;
+    // The wake-up pipe. SafeHandles: Wake() runs on other threads and may
+    // race Dispose(); with a raw descriptor it could write into whatever
+    // file reused the number after the close.
+    private readonly SafeFileHandle _wakeRead;
+    private readonly SafeFileHandle _wakeWrite;
     private readonly KeyDecoder _decoder = new();
     private readonly byte[] _buffer = new byte[4096];
     private int _disposed;
@@ -28,8 +32,8 @@ public sealed unsafe class KeyboardInput : IDisposable
         int* fds = stackalloc int[2];
         if (NativeTerminal.Pipe2(fds, NativeTerminal.OCloExec | NativeTerminal.ONonBlock) != 0)
             throw new IOException($"pipe2 failed: errno {Marshal.GetLastPInvokeError()}");
-        _wakeRead = fds[0];
-        _wakeWrite = fds[1];
+        _wakeRead = new SafeFileHandle(fds[0], ownsHandle: true);
+        _wakeWrite = new SafeFileHandle(fds[1], ownsHandle: true);
     }
 
     /// <summary>True when keys already read are waiting to be decoded (a paste).</summary>
@@ -54,7 +58,8 @@ public sealed unsafe class KeyboardInput : IDisposable
             }
 
             fds[0] = new NativeTerminal.PollFd { Fd = _fd, Events = NativeTerminal.PollIn };
-            fds[1] = new NativeTerminal.PollFd { Fd = _wakeRead, Events = NativeTerminal.PollIn };
+            // Next and Dispose run on the shell's thread: the read end is open here.
+            fds[1] = new NativeTerminal.PollFd { Fd = (int)_wakeRead.DangerousGetHandle(), Events = NativeTerminal.PollIn };
             int ready = NativeTerminal.Poll(fds, 2, waitMs);
             if (ready < 0)
             {
@@ -100,13 +105,20 @@ public sealed unsafe class KeyboardInput : IDisposable
     {
         if (Volatile.Read(ref _disposed) != 0) return;
         byte one = 1;
-        NativeTerminal.Write(_wakeWrite, &one, 1); // a full pipe already means "wake up"
+        try
+        {
+            NativeTerminal.Write(_wakeWrite, &one, 1); // a full pipe already means "wake up"
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nobody is waiting any more.
+        }
     }
 
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        NativeTerminal.Close(_wakeRead);
-        NativeTerminal.Close(_wakeWrite);
+        _wakeRead.Dispose();
+        _wakeWrite.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.InteropServices;
 
 namespace KenShell.Terminal;
@@ -69,6 +70,14 @@ internal static unsafe partial class NativeTerminal
 
     [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    // The same, on a SafeHandle: the marshaller keeps the descriptor open
+    // for the call, so a write from another thread cannot race a close.
+    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(SafeFileHandle fd, byte* buffer, nuint count);
+
+    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(SafeFileHandle fd, byte* buffer, nuint count);
 
     [LibraryImport(Libc, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
