@@ -405,12 +405,13 @@ public sealed class CheckpointStore
         // deletion: an intact checkpoint older than both kept generations
         // comes back. Recovery loads the newest intact checkpoint first, so
         // it is read only if both kept generations are damaged (beyond what
-        // two generations promise; it then still beats "no intact
-        // checkpoint"), and the next checkpoint's prune (the loop over
-        // ListCheckpoints below) removes it again. The log segments that
-        // replay depends on are another matter: TurnLogPruner deletes them
-        // oldest first with a directory fsync after each, so that the log
-        // left is always a contiguous suffix.
+        // two generations promise; recovery then starts, loudly, from that
+        // older state instead of from an empty store), and the next
+        // checkpoint's prune (the loop over ListCheckpoints below) removes
+        // it again. The log segments that replay depends on are another
+        // matter: TurnLogPruner deletes them oldest first with a directory
+        // fsync after each, so that the log left is always a contiguous
+        // suffix.
         while (_good.Count > 2)
         {
             ulong old = _good[^1];
