@@ -6,7 +6,8 @@
 //    undoes the flag on every allocation (MADV_DOFORK).
 // 2. Wall clock. Date.now() and new Date() read
 //    Platform::CurrentClockTimeMillis. It is one function here so that the
-//    turn log can record and replay it (determinism, DESIGN.md section 4).
+//    turn log can record and replay it (replay must be exact: README.md, "How
+//    it works"; the guarantees it serves are in docs/CONTRACT.md).
 #include "platform.h"
 
 #include <libplatform/libplatform.h>

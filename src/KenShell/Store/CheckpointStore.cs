@@ -86,6 +86,11 @@ public sealed class CheckpointStore
         {
             // A .tmp file is a checkpoint whose writer never finished: it was
             // never renamed, so nothing depends on it. Removing it loses nothing.
+            // No directory fsync after the unlink: if a crash undoes it, the
+            // .tmp is back, nothing reads it (ListCheckpoints never lists a
+            // .tmp name), and the next open removes it again. A later write of
+            // the same turn's checkpoint opens the name with O_TRUNC. The
+            // unlink is ordered against nothing that must be durable.
             _diagnostics.WriteLine($"kenshell: removing {Path.GetFileName(tmp)}: an unfinished checkpoint write (the process stopped during it)");
             File.Delete(tmp);
         }
@@ -359,6 +364,8 @@ public sealed class CheckpointStore
         {
             if (failure is not null)
             {
+                // No directory fsync: a .tmp that comes back after a crash is
+                // never read and is removed at the next open (RemoveUnfinished).
                 TryDelete(tmp);
                 throw new CheckpointFailedException(failure);
             }
@@ -390,6 +397,21 @@ public sealed class CheckpointStore
         // Keep the newest two intact checkpoints; everything older is covered.
         // Only files this process verified or wrote are removed; damaged ones
         // were moved aside and are never touched here.
+        //
+        // These unlinks (TryDelete) are not followed by a directory fsync, on
+        // purpose. They run only after the new checkpoint's rename and its
+        // directory fsync (Finish), so no crash can keep a deletion while
+        // losing the checkpoint that made it safe. A crash may undo a
+        // deletion: an intact checkpoint older than both kept generations
+        // comes back. Recovery loads the newest intact checkpoint first, so
+        // it is read only if both kept generations are damaged (beyond what
+        // two generations promise; recovery then starts, loudly, from that
+        // older state instead of from an empty store), and the next
+        // checkpoint's prune (the loop over ListCheckpoints below) removes
+        // it again. The log segments that replay depends on are another
+        // matter: TurnLogPruner deletes them oldest first with a directory
+        // fsync after each, so that the log left is always a contiguous
+        // suffix.
         while (_good.Count > 2)
         {
             ulong old = _good[^1];

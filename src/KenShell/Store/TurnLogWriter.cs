@@ -288,6 +288,31 @@ public sealed class TurnLogWriter : IDisposable
     /// length and syncs, so the failed records are durably absent; returns
     /// the exception to throw.
     /// </summary>
+    /// <remarks>
+    /// Why the shell goes on after a failed write or fdatasync, where Redis
+    /// (appendfsync always) exits: when Redis's fsync fails, the command has
+    /// already changed its in-memory dataset and its reply is queued, and it
+    /// cannot take either back, so memory and disk would disagree from then
+    /// on. Here nothing of the failed turn has left the process (the caller
+    /// releases output only after a successful return; G3), and the caller,
+    /// TurnRunner.Commit, throws the heap away and rebuilds it from the newest
+    /// checkpoint plus the log up to the last committed turn
+    /// (PersistentStore.Reload), so memory again equals what is durable. What
+    /// remains is the page cache after a failed fdatasync ("fsyncgate": the
+    /// kernel may drop or mark clean the pages it failed to write, and a
+    /// later fsync may succeed without them). Every byte before goodLength
+    /// was made durable by an earlier fdatasync that succeeded; the failed
+    /// bytes all lie at or after goodLength, and the ftruncate + fdatasync
+    /// below puts the end of the file on disk at goodLength, so they cannot
+    /// be read back whatever the kernel did with their pages. The next append
+    /// writes that range again (same segment, same descriptor: the segment is
+    /// not abandoned or reopened) and syncs it afresh. So a failed turn is
+    /// rolled back with an error, the shell keeps serving (a full disk that
+    /// empties again costs nothing, Store/DiskFullTests), and only when the
+    /// cut back cannot be made durable either does the writer refuse all
+    /// further appends (every later turn is then rolled back too; the shell
+    /// stays up and says so for each).
+    /// </remarks>
     private TurnLogException CutBack(long goodLength, string message, Exception cause)
     {
         try
