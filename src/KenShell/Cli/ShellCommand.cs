@@ -130,7 +130,7 @@ public static class ShellCommand
             using var store = new PersistentStore(layout, stderr, CheckpointPolicy.FromEnvironment(keepLog),
                 progressOnTerminal: !Console.IsErrorRedirected)
             {
-                PrepareShell = heap => heap.QueryText("setIdentity", identity),
+                PrepareShell = heap => heap.QueryText(RuntimeHooks.SetIdentity, identity),
                 Lock = storeLock,
             };
             JsShell shell;

@@ -1,3 +1,4 @@
+using KenShell.Engine;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -116,7 +117,7 @@ public sealed class MessageDriver : IDisposable
     {
         _out.Clear();
         _in.Clear();
-        foreach (JsonNode? node in JsonNode.Parse(Query("outboxState", "[]"))!.AsArray())
+        foreach (JsonNode? node in JsonNode.Parse(Query(RuntimeHooks.OutboxState, "[]"))!.AsArray())
         {
             string to = node!["to"]!.GetValue<string>();
             ulong next = node["next"]!.GetValue<ulong>();
@@ -125,7 +126,7 @@ public sealed class MessageDriver : IDisposable
             stream.SentThrough = acked;
             stream.PersistedAcked = acked;
         }
-        foreach (JsonNode? node in JsonNode.Parse(Query("inWindowStates", "[]"))!.AsArray())
+        foreach (JsonNode? node in JsonNode.Parse(Query(RuntimeHooks.InWindowStates, "[]"))!.AsArray())
         {
             string key = node!["key"]!.GetValue<string>();
             int cut = key.IndexOf('\n');
@@ -158,7 +159,7 @@ public sealed class MessageDriver : IDisposable
     /// <summary>After a committed turn: number what it queued, and send.</summary>
     public void AfterTurn()
     {
-        foreach (JsonNode? node in JsonNode.Parse(Query("outboxState", "[]"))!.AsArray())
+        foreach (JsonNode? node in JsonNode.Parse(Query(RuntimeHooks.OutboxState, "[]"))!.AsArray())
         {
             string to = node!["to"]!.GetValue<string>();
             ulong next = node["next"]!.GetValue<ulong>();
@@ -187,9 +188,9 @@ public sealed class MessageDriver : IDisposable
         {
         }
         // Messages that arrived while no handler was set, now that one is.
-        while (_runner.Query("inboxReady") is > 0)
+        while (_runner.Query(RuntimeHooks.InboxReady) is > 0)
         {
-            if (_runner.RunHook("deliverWaiting", "", out _) != TurnOutcome.Committed) break;
+            if (_runner.RunHook(RuntimeHooks.DeliverWaiting, "", out _) != TurnOutcome.Committed) break;
         }
         Pump();
     }
@@ -250,7 +251,7 @@ public sealed class MessageDriver : IDisposable
                 ["state"] = EncodeState(next),
                 ["data"] = Convert.ToBase64String(m.Message),
             });
-            if (_runner.RunHook("deliver", argument, out _) != TurnOutcome.Committed)
+            if (_runner.RunHook(RuntimeHooks.Deliver, argument, out _) != TurnOutcome.Committed)
             {
                 window.ReleaseTaken(); // not delivered: the sender will send it again
                 break;
@@ -272,7 +273,7 @@ public sealed class MessageDriver : IDisposable
         // Free the heap's copies. Lazily durable is enough: after a crash an
         // old message is answered as a duplicate with a fresh ack.
         if (stream.Window.AckedThrough > stream.PersistedAcked &&
-            _runner.RunHook("acked", stream.To + "\n" + stream.Window.AckedThrough, out _) == TurnOutcome.Committed)
+            _runner.RunHook(RuntimeHooks.Acked, stream.To + "\n" + stream.Window.AckedThrough, out _) == TurnOutcome.Committed)
         {
             stream.PersistedAcked = stream.Window.AckedThrough;
         }
@@ -307,7 +308,7 @@ public sealed class MessageDriver : IDisposable
     {
         if (!s.Cache.TryGetValue(sequence, out byte[]? bytes))
         {
-            string base64 = _runner.QueryText("outboxMessage", s.To + "\n" + sequence);
+            string base64 = _runner.QueryText(RuntimeHooks.OutboxMessage, s.To + "\n" + sequence);
             if (base64.Length == 0) return; // already acknowledged and freed
             bytes = Convert.FromBase64String(base64);
             s.Cache[sequence] = bytes;

@@ -117,7 +117,7 @@ public sealed class TurnRunner : IDisposable
         }
         var checkpoints = layout.ListCheckpoints();
         var segments = layout.ListLogSegments();
-        double timers = _shell.Query("pendingTimers");
+        double timers = _shell.Query(RuntimeHooks.PendingTimers);
         static string Mb(double bytes) => $"{bytes / 1024 / 1024:F1} MB";
         return string.Join('\n',
             $"address:          {layout.Address} ({JsShell.EngineId})",
@@ -135,7 +135,7 @@ public sealed class TurnRunner : IDisposable
     private string PendingMessages()
     {
         // Stores created before this query existed cannot answer it.
-        string[] counts = _shell.QueryText("pendingMessages").Split(' ');
+        string[] counts = _shell.QueryText(RuntimeHooks.PendingMessages).Split(' ');
         if (counts.Length != 2) return "unknown (this store predates the count)";
         return $"{counts[0]} sent and not yet acknowledged; {counts[1]} received, waiting for ken.onmessage";
     }
@@ -145,14 +145,14 @@ public sealed class TurnRunner : IDisposable
     {
         get
         {
-            double due = _shell.Query("nextTimerDue");
+            double due = _shell.Query(RuntimeHooks.NextTimerDue);
             if (double.IsNaN(due) || double.IsInfinity(due)) return null;
             return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(due, 253402300799000));
         }
     }
 
     /// <summary>Top-level awaits still pending (the REPL holds its prompt while there are).</summary>
-    public int PendingAwaits => _shell.Query("pendingAwaits") is var n && double.IsNaN(n) ? 0 : (int)n;
+    public int PendingAwaits => _shell.Query(RuntimeHooks.PendingAwaits) is var n && double.IsNaN(n) ? 0 : (int)n;
 
     /// <summary>
     /// Fires the earliest due timer as a turn of its own: logged, durable,
@@ -162,7 +162,7 @@ public sealed class TurnRunner : IDisposable
     {
         ulong turn = _store.Turn + 1;
         var clock = Stopwatch.StartNew();
-        var (result, fired) = WhileRunning(() => _shell.HookTurn("fireTimer"));
+        var (result, fired) = WhileRunning(() => _shell.HookTurn(RuntimeHooks.FireTimer));
         if (result.NeedsRollback)
         {
             Rollback();
@@ -172,14 +172,14 @@ public sealed class TurnRunner : IDisposable
             _stderr.Flush();
             // Running it again would do the same: cancel that timer, as a
             // committed turn of its own.
-            var (cancel, _) = _shell.HookTurn("cancelDueTimer");
-            if (!cancel.NeedsRollback) Commit(_store.Turn + 1, "cancelDueTimer", cancel, TimeSpan.Zero, TurnRecordKinds.HookTurn);
+            var (cancel, _) = _shell.HookTurn(RuntimeHooks.CancelDueTimer);
+            if (!cancel.NeedsRollback) Commit(_store.Turn + 1, HookTurnRecord.Encode(RuntimeHooks.CancelDueTimer, null), cancel, TimeSpan.Zero, TurnRecordKinds.HookTurn);
             return TurnOutcome.RolledBack;
         }
         // Nothing was due after all (the runtime's clock decides): no state
         // changed, nothing to log.
         if (fired == 0 && result.Output.Count == 0 && result.Status == TurnStatus.Ok) return TurnOutcome.Idle;
-        return Commit(turn, "fireTimer", result, clock.Elapsed, TurnRecordKinds.HookTurn);
+        return Commit(turn, HookTurnRecord.Encode(RuntimeHooks.FireTimer, null), result, clock.Elapsed, TurnRecordKinds.HookTurn);
     }
 
     /// <summary>
@@ -201,7 +201,7 @@ public sealed class TurnRunner : IDisposable
             _stderr.Flush();
             return TurnOutcome.RolledBack;
         }
-        return Commit(turn, hook + "\n" + argument, result, clock.Elapsed, TurnRecordKinds.HookTurn);
+        return Commit(turn, HookTurnRecord.Encode(hook, argument), result, clock.Elapsed, TurnRecordKinds.HookTurn);
     }
 
     /// <summary>A read-only question to the runtime with a string answer.</summary>

@@ -374,9 +374,12 @@ public sealed class PersistentStore : IDisposable
     private static TurnResult ReplayTurn(JsShell shell, TurnRecord record)
     {
         string source = record.Source;
-        int cut = source.IndexOf('\n');
         if ((record.Status & TurnRecordKinds.HookTurn) != 0)
-            return cut >= 0 ? shell.HookTurn(source[..cut], source[(cut + 1)..]).Result : shell.HookTurn(source).Result;
+        {
+            var (hook, argument) = HookTurnRecord.Decode(source);
+            return argument is null ? shell.HookTurn(hook).Result : shell.HookTurn(hook, argument).Result;
+        }
+        int cut = source.IndexOf('\n');
         if ((record.Status & TurnRecordKinds.ProgramTurn) != 0 && cut >= 0)
             return shell.Eval(source[(cut + 1)..], source[..cut], EvalMode.Program);
         // A logged input was whole when it ran (an incomplete one is never

@@ -1,0 +1,47 @@
+namespace KenShell.Engine;
+
+/// <summary>
+/// The C#↔JavaScript protocol, named once: the hooks object the runtime
+/// prelude returns (src/KenShell/Runtime/prelude.js, "hooks") and what each
+/// name is for. Turns run with <see cref="JsShell.HookTurn(string, double)"/>
+/// and are logged with <see cref="HookTurnRecord"/>; queries are read-only
+/// (<see cref="JsShell.Query"/>, <see cref="JsShell.QueryText"/>) and must
+/// not change the heap. The engine itself calls the rest (native/src/shell.cc).
+/// A store keeps the prelude it was created with: a hook added later is
+/// missing in older stores, and every caller must cope with its absence
+/// (NaN or an empty answer).
+/// </summary>
+public static class RuntimeHooks
+{
+    // ------------------------------------------------------------ turns
+    /// <summary>Fires the earliest due timer; 1 if one fired.</summary>
+    public const string FireTimer = "fireTimer";
+    /// <summary>Cancels the earliest due timer (its callback could not complete); 1 if one was.</summary>
+    public const string CancelDueTimer = "cancelDueTimer";
+    /// <summary>Delivers one message (JSON: key, state, from, data); 1 if a handler ran.</summary>
+    public const string Deliver = "deliver";
+    /// <summary>Hands the oldest message waiting for a handler to the handler.</summary>
+    public const string DeliverWaiting = "deliverWaiting";
+    /// <summary>The peer acknowledged up to a sequence number ("to\nn").</summary>
+    public const string Acked = "acked";
+
+    // ---------------------------------------------------------- queries
+    /// <summary>When the next timer is due, epoch ms (Infinity when none).</summary>
+    public const string NextTimerDue = "nextTimerDue";
+    /// <summary>How many timers are pending.</summary>
+    public const string PendingTimers = "pendingTimers";
+    /// <summary>How many top-level awaits are still pending.</summary>
+    public const string PendingAwaits = "pendingAwaits";
+    /// <summary>"&lt;unacknowledged&gt; &lt;waiting for a handler&gt;".</summary>
+    public const string PendingMessages = "pendingMessages";
+    /// <summary>The outbound streams as JSON [{ to, next, acked }].</summary>
+    public const string OutboxState = "outboxState";
+    /// <summary>One queued message ("to\nseq") in base64, or '' if gone.</summary>
+    public const string OutboxMessage = "outboxMessage";
+    /// <summary>The receiver windows' states as JSON [{ key, state }].</summary>
+    public const string InWindowStates = "inWindowStates";
+    /// <summary>How many messages wait for a handler that is now set.</summary>
+    public const string InboxReady = "inboxReady";
+    /// <summary>Tells the runtime the shell's address, once per process (not a turn: it changes nothing saved).</summary>
+    public const string SetIdentity = "setIdentity";
+}
