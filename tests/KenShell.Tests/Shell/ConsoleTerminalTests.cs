@@ -66,12 +66,16 @@ public sealed partial class ConsoleTerminalTests
     {
         List<Case> cases = LoadCases();
         Assert.True(cases.Count >= 5, $"only {cases.Count} cases");
+        // One session for all of them (a fresh Node REPL recorded each; none
+        // depends on an earlier one).
+        using var dir = new StoreDirectory();
+        using var term = new TmuxSession(dir.Path,
+            $"exec env TERM=xterm-256color KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}", 120);
+        term.WaitFor(s => LastLine(s) == ">", "the prompt");
         foreach (Case c in cases)
         {
-            using var dir = new StoreDirectory();
-            using var term = new TmuxSession(dir.Path,
-                $"exec env TERM=xterm-256color KENSHELL_NO_NETWORK=1 {KenshellPaths.Executable} {StoreDirectory.Address}", 120);
-            term.WaitFor(s => LastLine(s) == ">", "the prompt");
+            term.SendKeys("C-l");
+            term.WaitFor(s => Lines(s) is [">"], "a cleared screen");
             term.SendLine(c.Input);
             term.WaitFor(s => Printed(term.ScreenWithColours(), c.Input) is not null, $"{c.Input} to print");
             Assert.Equal(c.Expected, Printed(term.ScreenWithColours(), c.Input));
