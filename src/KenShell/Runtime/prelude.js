@@ -171,7 +171,7 @@ function renderTable(head, columns) {
     let out = '│ ';
     for (let i = 0; i < row.length; i++) {
       const cell = row[i];
-      out += cell + call(StringRepeat, ' ', MathCeil(widths[i] - getStringWidth(cell)));
+      out += cell + call(StringRepeat, ' ', MathCeil(widths[i] - getStringWidth(cell, true)));
       if (i !== row.length - 1) out += ' │ ';
     }
     return out + ' │';
@@ -180,7 +180,7 @@ function renderTable(head, columns) {
   const widths = [];
   let longest = 0;
   for (let i = 0; i < head.length; i++) {
-    widths[i] = getStringWidth(head[i]);
+    widths[i] = getStringWidth(head[i], true);
     if (columns[i].length > longest) longest = columns[i].length;
   }
   for (let i = 0; i < head.length; i++) {
@@ -188,7 +188,7 @@ function renderTable(head, columns) {
     for (let j = 0; j < longest; j++) {
       if (rows[j] === undefined) rows[j] = [];
       const value = rows[j][i] = call(ObjectHasOwn, column, j) ? column[j] : '';
-      widths[i] = MathMax(widths[i] || 0, getStringWidth(value));
+      widths[i] = MathMax(widths[i] || 0, getStringWidth(value, true));
     }
   }
   const divider = [];
@@ -210,8 +210,10 @@ function codedError(Ctor, code, message) {
 }
 
 // A console writing through out(text) and err(text) (each text without its
-// newline).
-function createConsole(out, err, groupIndentation = 2) {
+// newline). colorsOf() says whether values are coloured: as Node's colorMode
+// 'auto', the global console colours when the shell writes to a terminal,
+// a Console over user objects (no isTTY) never does.
+function createConsole(out, err, groupIndentation = 2, colorsOf = () => false) {
   const groupStep = call(StringRepeat, ' ', groupIndentation);
   const counts = new MapCtor();
   const times = new MapCtor();
@@ -227,13 +229,13 @@ function createConsole(out, err, groupIndentation = 2) {
     }
     const ms = performanceObject.now() - call(MapGet, times, label);
     if (data === undefined) toOut(`${label}: ${formatDuration(ms)}`);
-    else toOut(`${label}: ${formatDuration(ms)}` + (data.length ? ' ' + formatLog(data) : ''));
+    else toOut(`${label}: ${formatDuration(ms)}` + (data.length ? ' ' + formatLog(data, { colors: colorsOf() }) : ''));
     return true;
   }
   const tableInspect = (v) => {
     const depth = v !== null && typeof v === 'object' && !ArrayIsArray(v) &&
       host.typeTag(v) !== 'typedarray' && ObjectKeys(v).length > 2 ? -1 : 0;
-    return inspect(v, { depth, maxArrayLength: 3, breakLength: Infinity, colors: false });
+    return inspect(v, { depth, maxArrayLength: 3, breakLength: Infinity, colors: colorsOf() });
   };
   const indexColumn = (length) => {
     const column = [];
@@ -242,10 +244,10 @@ function createConsole(out, err, groupIndentation = 2) {
   };
 
   const methods = {
-    log(...args) { toOut(formatLog(args)); },
-    warn(...args) { toErr(formatLog(args)); },
+    log(...args) { toOut(formatLog(args, { colors: colorsOf() })); },
+    warn(...args) { toErr(formatLog(args, { colors: colorsOf() })); },
     dir(object, options) {
-      toOut(inspect(object, { customInspect: false, depth: 2, ...options, colors: false }));
+      toOut(inspect(object, { customInspect: false, depth: 2, colors: colorsOf(), ...options }));
     },
     time(label = 'default') {
       label = `${label}`;
@@ -264,7 +266,7 @@ function createConsole(out, err, groupIndentation = 2) {
       timeLogImpl('timeLog', label, data);
     },
     trace: function trace(...args) {
-      const e = { name: 'Trace', message: formatLog(args) };
+      const e = { name: 'Trace', message: formatLog(args, { colors: colorsOf() }) };
       ErrorCaptureStackTrace(e, trace);
       this.error(e.stack);
     },
@@ -363,10 +365,10 @@ function createConsole(out, err, groupIndentation = 2) {
       }
       return final(head, columns);
     },
-    debug(...args) { toOut(formatLog(args)); },
-    info(...args) { toOut(formatLog(args)); },
+    debug(...args) { toOut(formatLog(args, { colors: colorsOf() })); },
+    info(...args) { toOut(formatLog(args, { colors: colorsOf() })); },
     dirxml(...data) { ReflectApply(this.log, this, data); },
-    error(...args) { toErr(formatLog(args)); },
+    error(...args) { toErr(formatLog(args, { colors: colorsOf() })); },
     groupCollapsed(...data) { ReflectApply(this.group, this, data); },
   };
   return methods;
@@ -423,7 +425,9 @@ const consoleObject = ObjectCreate(consolePrototype);
 {
   const methods = createConsole(
     (text) => host.print(STDOUT, text + '\n'),
-    (text) => host.print(STDERR, text + '\n'));
+    (text) => host.print(STDERR, text + '\n'),
+    2,
+    colors);
   const keys = ReflectOwnKeys(methods);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];

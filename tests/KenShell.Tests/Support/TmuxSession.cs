@@ -12,7 +12,21 @@ public sealed class TmuxSession : IDisposable
 
     public TmuxSession(string directory, string command, int width = 150)
     {
-        Tmux("new-session", "-d", "-s", _name, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", "50", "-c", directory, command);
+        // Tests run in parallel on one tmux server, which exits when its last
+        // session ends: a new session can reach a server on its way out
+        // ("server exited unexpectedly"). The next attempt starts a new one.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Tmux("new-session", "-d", "-s", _name, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", "50", "-c", directory, command);
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("server exited unexpectedly", StringComparison.Ordinal))
+            {
+                Thread.Sleep(100 * attempt);
+            }
+        }
     }
 
     public static string Run(params string[] args) => Tmux(args);
