@@ -168,6 +168,12 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
         if (devnull >= 0) dup2(devnull, 0);
         dup2(diag >= 0 ? diag : devnull, 1);
         dup2(diag >= 0 ? diag : devnull, 2);
+        // Everything else the child inherited is the shell's: above all the
+        // store lock's descriptor. An flock is held while any descriptor of
+        // it is open, so a child still writing when the shell is killed
+        // would keep the store locked (a restart saw "in use") until it
+        // died in turn. The checkpoint file is opened after this.
+        close_range(3, ~0U, 0);
         shell->WriteCheckpointAndExit(path, turn, store_id);
     }
     if (fork_ns != nullptr) *fork_ns = kenv8::NowNs() - start;

@@ -26,6 +26,36 @@ public sealed class LockTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointChildHoldsNoDescriptorOfTheShellsSoTheLockDiesWithTheShell()
+    {
+        // A heap big enough for the checkpoint child to be seen at work.
+        using var shell = Kenshell.Start(_dir.Path);
+        shell.Eval("globalThis.big = Array.from({ length: 1500000 }, (_, i) => ({ i, s: 'x' + i })); 0");
+        shell.Send(".checkpoint");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<int> children;
+        while ((children = ProcessChildren.Of(shell.Pid)).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no checkpoint child appeared\n" + shell.Stderr);
+            Thread.Sleep(2);
+        }
+        // Everything the child has open: the lock file must not be among it
+        // (an flock lives while any descriptor of it does).
+        var open = new List<string>();
+        foreach (string fd in Directory.EnumerateFiles($"/proc/{children[0]}/fd"))
+        {
+            try { open.Add(new FileInfo(fd).LinkTarget ?? ""); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        Assert.DoesNotContain(open, target => target.EndsWith("_lock", StringComparison.Ordinal));
+        shell.Kill9();
+        KenshellResult again = Kenshell.Run(_dir.Path, "big.length\n");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(["1500000"], again.StdoutLines);
+    }
+
+    [Fact]
     public void TheLockDiesWithItsProcess()
     {
         using (var first = Kenshell.Start(_dir.Path))
