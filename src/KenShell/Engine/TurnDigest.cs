@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using KenShell.Store;
+using KenShell.Checksums;
 
 namespace KenShell.Engine;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using KenShell.Store;
+using KenShell.Checksums;
 
 namespace KenShell.Messaging;
 

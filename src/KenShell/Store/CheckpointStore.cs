@@ -1,3 +1,4 @@
+using KenShell.Checksums;
 using System.Security.Cryptography;
 using KenShell.Engine;
 

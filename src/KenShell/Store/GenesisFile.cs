@@ -1,3 +1,4 @@
+using KenShell.Checksums;
 using System.Buffers.Binary;
 
 namespace KenShell.Store;

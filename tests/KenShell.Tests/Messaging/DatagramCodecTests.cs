@@ -1,3 +1,4 @@
+using KenShell.Checksums;
 using System.Buffers.Binary;
 using KenShell.Messaging;
 using KenShell.Store;

@@ -1,3 +1,4 @@
+using KenShell.Checksums;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;

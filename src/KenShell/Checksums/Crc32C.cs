@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace KenShell.Store;
+namespace KenShell.Checksums;
 
 /// <summary>
 /// CRC32C (Castagnoli) over a buffer, computed the same way as native/src/crc32c.cc
