@@ -25,6 +25,7 @@
 
 #include "checkpoint_format.h"
 #include "engine_id.h"
+#include "engine_tuning.h"
 #include "host_functions.h"
 #include "shell.h"
 
@@ -76,6 +77,9 @@ enum ChildExit { kOk = 0, kNoBlob = 10, kOpen = 11, kWrite = 12, kSync = 13, kPa
 }  // namespace
 
 void Shell::WriteCheckpointAndExit(const char* path, uint64_t turn, const uint8_t store_id[16]) {
+    // From here on no function is optimized any more (the child must not
+    // start TurboFan jobs: it has no worker threads to run them).
+    if (CurrentEngineMode() == EngineMode::kTuned) SetSerializerEnabled(isolate_, true);
     {
         HandleScope handle_scope(isolate_);
         Local<Context> context = context_.Get(isolate_);
@@ -88,6 +92,17 @@ void Shell::WriteCheckpointAndExit(const char* path, uint64_t turn, const uint8_
             isolate_->PerformMicrotaskCheckpoint();
         }
         creator_->SetDefaultContext(context);
+        if (CurrentEngineMode() == EngineMode::kTuned) {
+            // Code only the tuned mode makes (TurboFan, OSR, baseline) must
+            // be gone before CreateBlob: engine_tuning.cc says why.
+            DropCompiledCodeForSnapshot(isolate_);
+            // V8 keeps a weak global handle on the context once WebAssembly
+            // or a metrics event has asked for its id, and CreateBlob refuses
+            // any global handle to an object not registered as snapshot
+            // data. Registering the context makes that handle legal; a
+            // restore takes it back at once (Shell::Init).
+            creator_->AddData(context, context);
+        }
     }
     // CreateBlob requires that no handle to the heap is held from outside it.
     context_.Reset();
@@ -138,6 +153,9 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     auto* shell = reinterpret_cast<Shell*>(handle);
     int diag = memfd_create("kenv8-checkpoint-stderr", MFD_CLOEXEC);
     pid_t parent = getpid();
+    // No TurboFan job may be half-done on a worker thread at the fork: the
+    // child has no worker threads to finish it.
+    kenv8::QuiesceBackgroundCompilation(shell->isolate());
     uint64_t start = kenv8::NowNs();
     pid_t pid = fork();
     if (pid < 0) {

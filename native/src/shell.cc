@@ -11,6 +11,7 @@
 #include <cstring>
 #include <limits>
 
+#include "engine_tuning.h"
 #include "host_functions.h"
 #include "platform.h"
 
@@ -81,6 +82,19 @@ bool Shell::Init(std::string blob, std::string* error) {
     }
     // SnapshotCreator has created and entered the isolate on this thread.
     isolate_ = creator_->GetIsolate();
+    bool tuned = CurrentEngineMode() == EngineMode::kTuned;
+    if (tuned && !SerializerEnabled(isolate_)) {
+        // Cannot happen with the verified build; never guess.
+        *error = "the engine check failed: the isolate's serializer flag is not where expected "
+                 "(set KENSHELL_ENGINE_COMPAT=1 to run without the tuning)";
+        return false;
+    }
+    // A fresh context is bootstrapped with the flag cleared, so that V8
+    // installs every built-in a plain isolate has. A restored one already
+    // has them: it is deserialized with the flag set (V8 would otherwise
+    // install the flag-guarded built-ins a second time over the saved ones),
+    // and the flag is cleared afterwards. See engine_tuning.cc.
+    if (tuned && blob_.empty()) SetSerializerEnabled(isolate_, false);
     isolate_->SetData(0, this);
     // Microtasks run when the turn runner says so, never behind its back.
     isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -105,6 +119,12 @@ bool Shell::Init(std::string blob, std::string* error) {
         return false;
     }
     context_.Reset(isolate_, context);
+    if (tuned && !blob_.empty()) {
+        SetSerializerEnabled(isolate_, false);
+        // The checkpoint child registered the context as snapshot data (see
+        // WriteCheckpointAndExit); take it back so the list does not grow.
+        context->GetDataFromSnapshotOnce<Context>(0).IsEmpty();
+    }
     if (!blob_.empty()) {
         // Let the restored runtime re-attach to this process (clocks).
         Context::Scope context_scope(context);

@@ -59,6 +59,7 @@ public:
     const std::string& output() const { return output_; }
     const std::string& last_error() const { return last_error_; }
     Tape& tape() { return tape_; }
+    v8::Isolate* isolate() const { return isolate_; }
 
 private:
     Shell() = default;
