@@ -153,10 +153,10 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     auto* shell = reinterpret_cast<Shell*>(handle);
     int diag = memfd_create("kenv8-checkpoint-stderr", MFD_CLOEXEC);
     pid_t parent = getpid();
+    uint64_t start = kenv8::NowNs();  // the pause includes the quiescing
     // No TurboFan job may be half-done on a worker thread at the fork: the
     // child has no worker threads to finish it.
     kenv8::QuiesceBackgroundCompilation(shell->isolate());
-    uint64_t start = kenv8::NowNs();
     pid_t pid = fork();
     if (pid < 0) {
         int err = errno;
