@@ -35,6 +35,7 @@
 #include <v8.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -186,42 +187,11 @@ private:
     kenv8_shell* shell_ = nullptr;
 };
 
-struct Result {
-    std::map<std::string, double> octane;  // name -> score, "Score" the total
-    double mix_ms = 0;
-    std::string digest;
-};
-
 void LoadAll(Engine& engine, const std::string& root, bool octane, bool mix) {
     if (octane) {
         for (const char* f : kOctaneFiles) engine.Load(ReadFileOrDie(root + "/bench/octane/" + f), f);
     }
     if (mix) engine.Load(ReadFileOrDie(root + "/bench/compute/mix.js"), "mix.js");
-}
-
-void Measure(Engine& engine, bool octane, bool mix, Result* result) {
-    if (octane) {
-        std::string text = engine.Value(kOctaneRun);
-        std::stringstream ss(text);
-        std::string item;
-        while (std::getline(ss, item, ';')) {
-            size_t eq = item.find('=');
-            if (eq == std::string::npos || item.find("ERROR") != std::string::npos) Die("octane: " + item);
-            result->octane[item.substr(0, eq)] = std::atof(item.c_str() + eq + 1);
-        }
-    }
-    if (mix) {
-        result->digest = engine.Value("computeMix()");  // warm-up
-        std::vector<double> times;
-        for (int i = 0; i < 3; ++i) {
-            double t0 = NowMs();
-            std::string digest = engine.Value("computeMix()");
-            times.push_back(NowMs() - t0);
-            if (digest != result->digest) Die("the mix digest changed between runs");
-        }
-        std::sort(times.begin(), times.end());
-        result->mix_ms = times[1];
-    }
 }
 
 double RssMb() {
@@ -388,75 +358,128 @@ int main(int argc, char** argv) {
     const std::string ckpt = std::string(dir_template) + "/bench.ckpt";
 
     std::printf("kenv8-compute: %s; engine %s\n", v8::V8::GetVersion(), kenv8_engine_id());
-    std::printf("rounds: %d; engines alternate plain, kenshell, restored in every round\n\n", rounds);
+    std::printf("rounds: %d; in every round each Octane benchmark and each mix call runs in plain, kenshell, "
+                "restored in turn\n\n", rounds);
     const char* names[] = {"plain", "kenshell", "restored"};
-    std::vector<Result> all[3];
-    for (int round = 1; round <= rounds; ++round) {
-        for (int e = 0; e < 3; ++e) {
-            Result r;
-            if (e == 0) {
-                PlainEngine engine;
-                LoadAll(engine, root, octane, mix);
-                Measure(engine, octane, mix, &r);
-            } else if (e == 1) {
-                KenshellEngine engine(prelude, "");
-                LoadAll(engine, root, octane, mix);
-                // The checkpoint the restored engine starts from: taken after
-                // loading, before anything ran hot.
-                uint8_t store_id[16] = {0};
-                int pid = kenv8_shell_checkpoint_begin(engine.shell(), ckpt.c_str(), 1, store_id, nullptr);
-                char detail[512] = "";
-                if (pid <= 0 || kenv8_checkpoint_wait(pid, 120000, detail, sizeof detail) != 1) {
-                    Die(std::string("checkpoint failed: ") + detail);
-                }
-                Measure(engine, octane, mix, &r);
-            } else {
-                std::string file = ReadFileOrDie(ckpt);
-                KenshellEngine engine(prelude, file.substr(kenv8_checkpoint_header_size()));
-                Measure(engine, octane, mix, &r);
-            }
-            std::printf("round %d  %-9s", round, names[e]);
-            if (octane) std::printf("  Octane score %7.0f", r.octane["Score"]);
-            if (mix) std::printf("  mix %7.1f ms", r.mix_ms);
-            std::printf("\n");
-            std::fflush(stdout);
-            if (mix && e > 0 && r.digest != all[0].back().digest) {
-                Die("the mix computed " + r.digest + " in " + names[e] + " but " + all[0].back().digest +
-                    " in the plain isolate");
-            }
-            all[e].push_back(r);
+
+    // All three engines live at once, so that they can take turns at a
+    // fine grain: a shared machine's slow moments then hit all three alike.
+    // Shells are created in this order and destroyed in reverse (a shell's
+    // isolate stays entered on this thread while it lives).
+    KenshellEngine fresh(prelude, "");
+    LoadAll(fresh, root, octane, mix);
+    {
+        // The checkpoint the restored engine starts from: taken after
+        // loading, before anything ran hot.
+        uint8_t store_id[16] = {0};
+        int pid = kenv8_shell_checkpoint_begin(fresh.shell(), ckpt.c_str(), 1, store_id, nullptr);
+        char detail[512] = "";
+        if (pid <= 0 || kenv8_checkpoint_wait(pid, 120000, detail, sizeof detail) != 1) {
+            Die(std::string("checkpoint failed: ") + detail);
         }
     }
+    std::string file = ReadFileOrDie(ckpt);
+    KenshellEngine restored(prelude, file.substr(kenv8_checkpoint_header_size()));
+    file.clear();
     unlink(ckpt.c_str());
     rmdir(dir_template);
+    PlainEngine plain;
+    LoadAll(plain, root, octane, mix);
+    Engine* engines[3] = {&plain, &fresh, &restored};
 
-    std::printf("\nmedians over %d round(s); ratio = kenshell / plain (1.0 = as fast; higher is better)\n", rounds);
+    // name -> per engine, per round
+    std::map<std::string, std::vector<double>> scores[3];
+    std::vector<double> mix_ms[3];
+    std::string digest[3];
+    const char* suites[] = {"Richards", "DeltaBlue", "Crypto", "RayTrace", "EarleyBoyer",
+                            "RegExp", "Splay", "NavierStokes"};
+    for (int round = 1; round <= rounds; ++round) {
+        if (octane) {
+            for (const char* suite : suites) {
+                std::string skip = "[";
+                for (const char* other : suites) {
+                    if (std::strcmp(other, suite) != 0) skip += std::string(skip.size() > 1 ? "," : "") + "'" + other + "'";
+                }
+                skip += "]";
+                std::string run = std::string(kOctaneRun);
+                run.replace(run.rfind("}); return"), 3, "}, " + skip + ");");
+                for (int e = 0; e < 3; ++e) {
+                    std::string text = engines[e]->Value(run);
+                    std::stringstream ss(text);
+                    std::string item;
+                    while (std::getline(ss, item, ';')) {
+                        size_t eq = item.find('=');
+                        if (eq == std::string::npos || item.find("ERROR") != std::string::npos) Die("octane: " + item);
+                        std::string key = item.substr(0, eq);
+                        if (key != "Score") scores[e][key].push_back(std::atof(item.c_str() + eq + 1));
+                    }
+                }
+            }
+        }
+        if (mix) {
+            for (int e = 0; e < 3; ++e) {
+                if (round == 1) digest[e] = engines[e]->Value("computeMix()");  // warm-up
+            }
+            for (int i = 0; i < 3; ++i) {
+                for (int e = 0; e < 3; ++e) {
+                    double t0 = NowMs();
+                    std::string d = engines[e]->Value("computeMix()");
+                    mix_ms[e].push_back(NowMs() - t0);
+                    if (d != digest[0]) {
+                        Die("the mix computed " + d + " in " + names[e] + " but " + digest[0] +
+                            " in the plain isolate");
+                    }
+                }
+            }
+        }
+        std::printf("round %d:", round);
+        for (int e = 0; e < 3; ++e) {
+            std::printf("  %s", names[e]);
+            if (octane) {
+                double log_sum = 0;
+                int count = 0;
+                for (auto& kv : scores[e]) {
+                    log_sum += std::log(kv.second.back());
+                    ++count;
+                }
+                std::printf(" Octane %.0f", count ? std::exp(log_sum / count) : 0.0);
+            }
+            if (mix) std::printf(" mix %.1f ms", mix_ms[e].back());
+            std::printf(";");
+        }
+        std::printf("\n");
+        std::fflush(stdout);
+    }
+
+    std::printf("\nmedians over %d round(s); ratio = kenshell / plain (1.00x = as fast; higher is better)\n",
+                rounds);
     if (octane) {
-        std::printf("\n%-14s %10s %10s %7s %10s %7s\n", "Octane", "plain", "kenshell", "ratio", "restored", "ratio");
-        std::vector<std::string> keys;
-        for (auto& kv : all[0][0].octane) if (kv.first != "Score") keys.push_back(kv.first);
-        keys.push_back("Score");
-        for (const std::string& k : keys) {
+        std::printf("\n%-14s %10s %10s %7s %10s %7s\n", "Octane", "plain", "kenshell", "ratio", "restored",
+                    "ratio");
+        double log_sum[3] = {0, 0, 0};
+        int count = 0;
+        for (auto& kv : scores[0]) {
             double m[3];
             for (int e = 0; e < 3; ++e) {
-                std::vector<double> v;
-                for (auto& r : all[e]) v.push_back(r.octane[k]);
-                m[e] = Median(v);
+                m[e] = Median(scores[e][kv.first]);
+                log_sum[e] += std::log(m[e]);
             }
-            std::printf("%-14s %10.0f %10.0f %6.2fx %10.0f %6.2fx\n", k.c_str(), m[0], m[1], m[1] / m[0], m[2],
-                        m[2] / m[0]);
+            ++count;
+            std::printf("%-14s %10.0f %10.0f %6.2fx %10.0f %6.2fx\n", kv.first.c_str(), m[0], m[1], m[1] / m[0],
+                        m[2], m[2] / m[0]);
         }
+        double g[3];
+        for (int e = 0; e < 3; ++e) g[e] = std::exp(log_sum[e] / count);
+        std::printf("%-14s %10.0f %10.0f %6.2fx %10.0f %6.2fx   (geometric mean, as Octane's score)\n", "Score",
+                    g[0], g[1], g[1] / g[0], g[2], g[2] / g[0]);
     }
     if (mix) {
         double m[3];
-        for (int e = 0; e < 3; ++e) {
-            std::vector<double> v;
-            for (auto& r : all[e]) v.push_back(r.mix_ms);
-            m[e] = Median(v);
-        }
-        std::printf("\n%-14s %8.1f ms %8.1f ms %6.2fx %8.1f ms %6.2fx   (ratio = plain time / kenshell time)\n",
-                    "compute mix", m[0], m[1], m[0] / m[1], m[2], m[0] / m[2]);
-        std::printf("mix digest (equal in all engines): %s\n", all[0][0].digest.c_str());
+        for (int e = 0; e < 3; ++e) m[e] = Median(mix_ms[e]);
+        std::printf("\n%-14s %8.1f ms %8.1f ms %6.2fx %8.1f ms %6.2fx   (median of %d calls each; ratio = plain "
+                    "time / kenshell time)\n",
+                    "compute mix", m[0], m[1], m[0] / m[1], m[2], m[0] / m[2], 3 * rounds);
+        std::printf("mix digest (equal in all engines): %s\n", digest[0].c_str());
     }
     return 0;
 }
