@@ -411,7 +411,8 @@ int main(int argc, char** argv) {
                         size_t eq = item.find('=');
                         if (eq == std::string::npos || item.find("ERROR") != std::string::npos) Die("octane: " + item);
                         std::string key = item.substr(0, eq);
-                        if (key != "Score") scores[e][key].push_back(std::atof(item.c_str() + eq + 1));
+                        std::string value = item.substr(eq + 1);
+                        if (key != "Score" && value != "Skipped") scores[e][key].push_back(std::atof(value.c_str()));
                     }
                 }
             }
