@@ -27,6 +27,7 @@
 #include "engine_id.h"
 #include "engine_tuning.h"
 #include "host_functions.h"
+#include "platform.h"
 #include "shell.h"
 
 namespace kenv8 {
@@ -157,7 +158,11 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     // No TurboFan job may be half-done on a worker thread at the fork: the
     // child has no worker threads to finish it.
     kenv8::QuiesceBackgroundCompilation(shell->isolate());
+    // Then no V8 task may be running on a worker thread at the fork (see
+    // platform.h). After the TurboFan jobs: waiting for them needs workers.
+    kenv8::BeforeFork();
     pid_t pid = fork();
+    if (pid != 0) kenv8::AfterForkInParent();
     if (pid < 0) {
         int err = errno;
         if (diag >= 0) close(diag);
@@ -166,6 +171,7 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     if (pid == 0) {
         // The child. If the shell dies, a half-written checkpoint nobody will
         // rename is useless: die with it.
+        kenv8::ForkedChild();
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(kenv8::kParentGone);
         // The parent's signal handlers belong to its runtime (.NET installs
