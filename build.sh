@@ -13,8 +13,9 @@
 #   ./build.sh conformance  build, then run the test262 selection of issue #11
 #                       in kenshell and in a plain isolate of the same libnode
 #                       (needs a test262 checkout: $TEST262_DIR or build/test262)
-#   ./build.sh bench    build, then run the benchmarks in bench/ (both; or
-#                       `bench checkpoint ARGS` / `bench roundtrip ARGS` for one)
+#   ./build.sh bench    build, then run the benchmarks in bench/ (checkpoint and
+#                       roundtrip; or `bench checkpoint ARGS` / `bench roundtrip
+#                       ARGS` / `bench compute ARGS` for one)
 #   ./build.sh clean    remove build/
 #
 # Everything goes under build/ (ignored by git). Nothing is installed
@@ -91,6 +92,11 @@ checkpoint_bench() {
     "$BUILD/native/kenv8-bench" "$@"
 }
 
+compute_bench() {
+    log "running kenv8-compute (bench/native/compute_bench.cc): Octane + compute mix, kenshell vs a plain isolate"
+    "$BUILD/native/kenv8-compute" --root "$ROOT" "$@"
+}
+
 roundtrip_bench() {
     log "running KenShell.Bench (bench/KenShell.Bench): durable trivial-turn round trip"
     dotnet "$BUILD/bench/KenShell.Bench.dll" "$@"
@@ -131,6 +137,7 @@ case "${1:-build}" in
         case "${2:-}" in
             checkpoint) checkpoint_bench "${@:3}" ;;
             roundtrip) roundtrip_bench "${@:3}" ;;
+            compute) compute_bench "${@:3}" ;;
             # Both, one after the other (never at once: they would time each
             # other). Extra arguments go to kenv8-bench, as they always have.
             *) checkpoint_bench "${@:2}"; roundtrip_bench ;;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine_id.h"
+#include "engine_tuning.h"
 #include "host_functions.h"
 #include "kenv8.h"
 #include "platform.h"
@@ -20,12 +21,19 @@ const char* EngineId() {
     // Everything that decides whether a snapshot can be read back: the exact
     // V8 version, and pointer compression (Debian builds libnode without it;
     // a build with it lays out the heap differently).
+    // The tuned engine mode (engine_tuning.h) writes snapshots that hold
+    // more built-ins and more external references, which a compat-mode
+    // shell must not read, nor the other way round; compat mode keeps the
+    // stamp kenshell always wrote, so older stores open in it.
     static const std::string id = std::string("V8 ") + v8::V8::GetVersion() +
 #ifdef V8_COMPRESS_POINTERS
-                                  "; pointer-compression";
+                                  "; pointer-compression" +
 #else
-                                  "; no-pointer-compression";
+                                  "; no-pointer-compression" +
 #endif
+                                  (CurrentEngineMode() == EngineMode::kTuned
+                                       ? "; kenshell-tuned-1"
+                                       : "");
     return id.c_str();
 }
 

@@ -25,7 +25,9 @@
 
 #include "checkpoint_format.h"
 #include "engine_id.h"
+#include "engine_tuning.h"
 #include "host_functions.h"
+#include "platform.h"
 #include "shell.h"
 
 namespace kenv8 {
@@ -76,6 +78,9 @@ enum ChildExit { kOk = 0, kNoBlob = 10, kOpen = 11, kWrite = 12, kSync = 13, kPa
 }  // namespace
 
 void Shell::WriteCheckpointAndExit(const char* path, uint64_t turn, const uint8_t store_id[16]) {
+    // From here on no function is optimized any more (the child must not
+    // start TurboFan jobs: it has no worker threads to run them).
+    if (CurrentEngineMode() == EngineMode::kTuned) SetSerializerEnabled(isolate_, true);
     {
         HandleScope handle_scope(isolate_);
         Local<Context> context = context_.Get(isolate_);
@@ -88,6 +93,17 @@ void Shell::WriteCheckpointAndExit(const char* path, uint64_t turn, const uint8_
             isolate_->PerformMicrotaskCheckpoint();
         }
         creator_->SetDefaultContext(context);
+        if (CurrentEngineMode() == EngineMode::kTuned) {
+            // Code only the tuned mode makes (TurboFan, OSR, baseline) must
+            // be gone before CreateBlob: engine_tuning.cc says why.
+            DropCompiledCodeForSnapshot(isolate_);
+            // V8 keeps a weak global handle on the context once WebAssembly
+            // or a metrics event has asked for its id, and CreateBlob refuses
+            // any global handle to an object not registered as snapshot
+            // data. Registering the context makes that handle legal; a
+            // restore takes it back at once (Shell::Init).
+            creator_->AddData(context, context);
+        }
     }
     // CreateBlob requires that no handle to the heap is held from outside it.
     context_.Reset();
@@ -138,8 +154,15 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     auto* shell = reinterpret_cast<Shell*>(handle);
     int diag = memfd_create("kenv8-checkpoint-stderr", MFD_CLOEXEC);
     pid_t parent = getpid();
-    uint64_t start = kenv8::NowNs();
+    uint64_t start = kenv8::NowNs();  // the pause includes the quiescing
+    // No TurboFan job may be half-done on a worker thread at the fork: the
+    // child has no worker threads to finish it.
+    kenv8::QuiesceBackgroundCompilation(shell->isolate());
+    // Then no V8 task may be running on a worker thread at the fork (see
+    // platform.h). After the TurboFan jobs: waiting for them needs workers.
+    kenv8::BeforeFork();
     pid_t pid = fork();
+    if (pid != 0) kenv8::AfterForkInParent();
     if (pid < 0) {
         int err = errno;
         if (diag >= 0) close(diag);
@@ -148,6 +171,7 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     if (pid == 0) {
         // The child. If the shell dies, a half-written checkpoint nobody will
         // rename is useless: die with it.
+        kenv8::ForkedChild();
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(kenv8::kParentGone);
         // The parent's signal handlers belong to its runtime (.NET installs

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine_tuning.h"
 #include "platform.h"
 #include "shell.h"
 #include "tape.h"
@@ -488,13 +489,18 @@ const HostFunction* HostFunctions(size_t* count) {
 
 const intptr_t* ExternalReferences() {
     static intptr_t* table = [] {
+        // In the tuned engine mode V8's WebAssembly API callbacks come first
+        // (a fixed list), so that appending a host function never moves them.
+        size_t extra_count = 0;
+        const intptr_t* extra = ExtraExternalReferences(&extra_count);
         size_t count = 0;
         const HostFunction* functions = HostFunctions(&count);
-        auto* refs = new intptr_t[count + 1];
+        auto* refs = new intptr_t[extra_count + count + 1];
+        for (size_t i = 0; i < extra_count; ++i) refs[i] = extra[i];
         for (size_t i = 0; i < count; ++i) {
-            refs[i] = reinterpret_cast<intptr_t>(functions[i].callback);
+            refs[extra_count + i] = reinterpret_cast<intptr_t>(functions[i].callback);
         }
-        refs[count] = 0;  // V8 reads the table up to this terminator
+        refs[extra_count + count] = 0;  // V8 reads the table up to this terminator
         return refs;
     }();
     return table;

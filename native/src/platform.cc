@@ -1,4 +1,4 @@
-// kenshell's v8::Platform: the default platform with two hooks.
+// kenshell's v8::Platform: the default platform with three hooks.
 //
 // 1. Page allocator. V8's default page allocator marks every heap page
 //    MADV_DONTFORK. A checkpoint is written by a forked child that serializes
@@ -8,15 +8,111 @@
 //    Platform::CurrentClockTimeMillis. It is one function here so that the
 //    turn log can record and replay it (replay must be exact: README.md, "How
 //    it works"; the guarantees it serves are in docs/CONTRACT.md).
+// 3. The fork gate (platform.h). Found by a checkpoint child that hung for
+//    ever: forked while V8's memory unmapper ran on a worker thread, its
+//    garbage collection joined that job and waited for a worker that does
+//    not exist in the child. Worker tasks and the workers of V8's jobs are
+//    wrapped so that a fork happens only while none of them runs; a job's
+//    worker is told to yield (JobDelegate::ShouldYield) when a fork waits.
 #include "platform.h"
 
 #include <libplatform/libplatform.h>
 #include <sys/mman.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
 #include "tape.h"
 
 namespace kenv8 {
 namespace {
+
+class ForkGate {
+public:
+    // A worker thread about to run a task. False in the child.
+    void Enter() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [this] { return !fork_pending_.load(); });
+        ++running_;
+    }
+    void Exit() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (--running_ == 0) changed_.notify_all();
+    }
+    void BeforeFork() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        fork_pending_ = true;
+        changed_.wait(lock, [this] { return running_ == 0; });
+    }
+    void AfterForkInParent() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        fork_pending_ = false;
+        changed_.notify_all();
+    }
+    // Read without the lock by job workers deciding whether to yield.
+    bool fork_pending() const { return fork_pending_.load(std::memory_order_relaxed) && !in_child_; }
+    bool in_child() const { return in_child_; }
+    void SetInChild() { in_child_ = true; }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::atomic<bool> fork_pending_{false};
+    int running_ = 0;
+    bool in_child_ = false;
+};
+
+ForkGate g_gate;
+
+class GatedTask final : public v8::Task {
+public:
+    explicit GatedTask(std::unique_ptr<v8::Task> inner) : inner_(std::move(inner)) {}
+    void Run() override {
+        g_gate.Enter();
+        inner_->Run();
+        g_gate.Exit();
+    }
+
+private:
+    std::unique_ptr<v8::Task> inner_;
+};
+
+// Passes V8's delegate through, except that a worker yields while a fork
+// waits (a job's Run can otherwise go on for a long time).
+class YieldingDelegate final : public v8::JobDelegate {
+public:
+    explicit YieldingDelegate(v8::JobDelegate* inner) : inner_(inner) {}
+    bool ShouldYield() override {
+        return inner_->ShouldYield() || (!inner_->IsJoiningThread() && g_gate.fork_pending());
+    }
+    void NotifyConcurrencyIncrease() override { inner_->NotifyConcurrencyIncrease(); }
+    uint8_t GetTaskId() override { return inner_->GetTaskId(); }
+    bool IsJoiningThread() const override { return inner_->IsJoiningThread(); }
+
+private:
+    v8::JobDelegate* inner_;
+};
+
+class YieldingJobTask final : public v8::JobTask {
+public:
+    explicit YieldingJobTask(std::unique_ptr<v8::JobTask> inner) : inner_(std::move(inner)) {}
+    void Run(v8::JobDelegate* delegate) override {
+        YieldingDelegate yielding(delegate);
+        inner_->Run(&yielding);
+    }
+    size_t GetMaxConcurrency(size_t worker_count) const override {
+        return inner_->GetMaxConcurrency(worker_count);
+    }
+
+private:
+    std::unique_ptr<v8::JobTask> inner_;
+};
+
+// Tasks posted in the checkpoint child: never run (there are no workers),
+// never destroyed (the child _exits).
+std::vector<std::unique_ptr<v8::Task>>* g_child_tasks = nullptr;
 
 class ForkablePageAllocator final : public v8::PageAllocator {
 public:
@@ -92,24 +188,33 @@ public:
         return inner_->GetForegroundTaskRunner(isolate);
     }
     void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-        inner_->CallOnWorkerThread(std::move(task));
+        if (Parked(task)) return;
+        inner_->CallOnWorkerThread(std::make_unique<GatedTask>(std::move(task)));
     }
     void CallBlockingTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-        inner_->CallBlockingTaskOnWorkerThread(std::move(task));
+        if (Parked(task)) return;
+        inner_->CallBlockingTaskOnWorkerThread(std::make_unique<GatedTask>(std::move(task)));
     }
     void CallLowPriorityTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
-        inner_->CallLowPriorityTaskOnWorkerThread(std::move(task));
+        if (Parked(task)) return;
+        inner_->CallLowPriorityTaskOnWorkerThread(std::make_unique<GatedTask>(std::move(task)));
     }
     void CallDelayedOnWorkerThread(std::unique_ptr<v8::Task> task,
                                    double delay_in_seconds) override {
-        inner_->CallDelayedOnWorkerThread(std::move(task), delay_in_seconds);
+        if (Parked(task)) return;
+        inner_->CallDelayedOnWorkerThread(std::make_unique<GatedTask>(std::move(task)),
+                                          delay_in_seconds);
     }
     bool IdleTasksEnabled(v8::Isolate* isolate) override {
         return inner_->IdleTasksEnabled(isolate);
     }
     std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority,
                                            std::unique_ptr<v8::JobTask> job_task) override {
-        return inner_->PostJob(priority, std::move(job_task));
+        // The default platform's own job machinery, but with its worker
+        // tasks posted through this platform (so through the gate).
+        return v8::platform::NewDefaultJobHandle(
+            this, priority, std::make_unique<YieldingJobTask>(std::move(job_task)),
+            static_cast<size_t>(NumberOfWorkerThreads()));
     }
     double MonotonicallyIncreasingTime() override {
         return inner_->MonotonicallyIncreasingTime();
@@ -123,6 +228,14 @@ public:
     void DumpWithoutCrashing() override { inner_->DumpWithoutCrashing(); }
 
 private:
+    // In the checkpoint child a worker task is kept, never run.
+    static bool Parked(std::unique_ptr<v8::Task>& task) {
+        if (!g_gate.in_child()) return false;
+        if (g_child_tasks == nullptr) g_child_tasks = new std::vector<std::unique_ptr<v8::Task>>();
+        g_child_tasks->push_back(std::move(task));
+        return true;
+    }
+
     std::unique_ptr<v8::Platform> inner_;
     ForkablePageAllocator pages_;
 };
@@ -142,5 +255,9 @@ v8::Platform* GetInnerPlatform() {
     GetPlatform();
     return g_platform->inner();
 }
+
+void BeforeFork() { g_gate.BeforeFork(); }
+void AfterForkInParent() { g_gate.AfterForkInParent(); }
+void ForkedChild() { g_gate.SetInChild(); }
 
 }  // namespace kenv8

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 
+#include "engine_tuning.h"
 #include "host_functions.h"
 #include "platform.h"
 
@@ -58,7 +59,8 @@ std::unique_ptr<Shell> Shell::Create(std::string blob, std::string* error) {
 
 bool Shell::Init(std::string blob, std::string* error) {
     blob_ = std::move(blob);
-    if (!blob_.empty()) {
+    const bool restoring = !blob_.empty();
+    if (restoring) {
         startup_.data = blob_.data();
         startup_.raw_size = static_cast<int>(blob_.size());
         // V8 aborts the process on a snapshot from another build; IsValid
@@ -76,6 +78,19 @@ bool Shell::Init(std::string blob, std::string* error) {
     }
     // SnapshotCreator has created and entered the isolate on this thread.
     isolate_ = creator_->GetIsolate();
+    bool tuned = CurrentEngineMode() == EngineMode::kTuned;
+    if (tuned && !SerializerEnabled(isolate_)) {
+        // Cannot happen with the verified build; never guess.
+        *error = "the engine check failed: the isolate's serializer flag is not where expected "
+                 "(set KENSHELL_ENGINE_COMPAT=1 to run without the tuning)";
+        return false;
+    }
+    // A fresh context is bootstrapped with the flag cleared, so that V8
+    // installs every built-in a plain isolate has. A restored one already
+    // has them: it is deserialized with the flag set (V8 would otherwise
+    // install the flag-guarded built-ins a second time over the saved ones),
+    // and the flag is cleared afterwards. See engine_tuning.cc.
+    if (tuned && !restoring) SetSerializerEnabled(isolate_, false);
     isolate_->SetData(0, this);
     // Microtasks run when the turn runner says so, never behind its back.
     isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -100,7 +115,24 @@ bool Shell::Init(std::string blob, std::string* error) {
         return false;
     }
     context_.Reset(isolate_, context);
-    if (!blob_.empty()) {
+    if (tuned && restoring) {
+        SetSerializerEnabled(isolate_, false);
+        // The checkpoint child registered the context as snapshot data (see
+        // WriteCheckpointAndExit); take it back so the list does not grow.
+        context->GetDataFromSnapshotOnce<Context>(0).IsEmpty();
+    }
+    if (restoring) {
+        // V8 reads the blob while it deserializes the isolate and the
+        // context, and later only to make another context from it or to
+        // check a code cache, neither of which kenshell does. Holding it for
+        // the life of the shell would add the whole checkpoint's size to
+        // the resident memory of a restored heap. An empty StartupData
+        // makes V8 treat the snapshot as absent, should it ever look again.
+        startup_.data = nullptr;
+        startup_.raw_size = 0;
+        std::string().swap(blob_);
+    }
+    if (restoring) {
         // Let the restored runtime re-attach to this process (clocks).
         Context::Scope context_scope(context);
         TryCatch try_catch(isolate_);

@@ -61,6 +61,7 @@ public:
     const std::string& output() const { return output_; }
     const std::string& last_error() const { return last_error_; }
     Tape& tape() { return tape_; }
+    v8::Isolate* isolate() const { return isolate_; }
 
 private:
     Shell() = default;
@@ -95,7 +96,7 @@ private:
     [[noreturn]] static void OnOutOfMemory(const char* location, bool is_heap_oom);
     static size_t NearHeapLimit(void* data, size_t current, size_t initial);
 
-    std::string blob_;             // checkpoint we were deserialized from
+    std::string blob_;             // checkpoint being deserialized (freed once it is)
     v8::StartupData startup_{};    // V8 keeps a pointer to this struct
     std::unique_ptr<v8::SnapshotCreator> creator_;
     v8::Isolate* isolate_ = nullptr;

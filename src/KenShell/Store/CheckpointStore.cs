@@ -114,53 +114,57 @@ public sealed class CheckpointStore
             foreach (var (turn, path) in _layout.ListCheckpoints())
             {
                 sawAny = true;
-                byte[] bytes;
+                CheckpointFileView file;
                 try
                 {
-                    bytes = File.ReadAllBytes(path);
+                    file = new CheckpointFileView(path);
                 }
                 catch (IOException e)
                 {
                     _diagnostics.WriteLine($"kenshell: cannot read {Path.GetFileName(path)}: {e.Message}; trying an older checkpoint");
                     continue;
                 }
-                string? problem = Verify(bytes, turn, out CheckpointHeader? header);
-                if (header is not null && problem is null && header.Engine != _engineId)
+                using (file)
                 {
-                    throw new EngineMismatchException(
-                        $"{Path.GetFileName(path)} was written by {header.Engine}, but this kenshell runs {_engineId}. " +
-                        "A checkpoint can only be loaded by the V8 build that wrote it. Nothing was changed; " +
-                        "run the kenshell build that wrote this store, or move the store's files away to start afresh.");
+                    ReadOnlySpan<byte> bytes = file.Span;
+                    string? problem = Verify(bytes, turn, out CheckpointHeader? header);
+                    if (header is not null && problem is null && header.Engine != _engineId)
+                    {
+                        throw new EngineMismatchException(
+                            $"{Path.GetFileName(path)} was written by {header.Engine}, but this kenshell runs {_engineId}. " +
+                            "A checkpoint can only be loaded by the V8 build that wrote it. Nothing was changed; " +
+                            "run the kenshell build that wrote this store, or move the store's files away to start afresh.");
+                    }
+                    if (header is not null && problem is null && header.HostFunctionCount > _hostFunctionCount)
+                    {
+                        throw new EngineMismatchException(
+                            $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
+                            $"this one has {_hostFunctionCount}). Nothing was changed.");
+                    }
+                    if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
+                        problem = $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)}, this store is {Convert.ToHexString(expectedStoreId)})";
+                    if (problem is not null)
+                    {
+                        Quarantine(path, problem);
+                        continue;
+                    }
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    JsShell shell;
+                    try
+                    {
+                        shell = JsShell.Restore(bytes[CheckpointHeader.Size..]);
+                    }
+                    catch (EngineException e)
+                    {
+                        Quarantine(path, e.Message);
+                        continue;
+                    }
+                    _storeId = header!.StoreId;
+                    NewestTurn = turn;
+                    _good.RemoveAll(t => t >= turn);
+                    _good.Insert(0, turn);
+                    return new LoadedCheckpoint(shell, turn, path, file.Length, clock.Elapsed);
                 }
-                if (header is not null && problem is null && header.HostFunctionCount > _hostFunctionCount)
-                {
-                    throw new EngineMismatchException(
-                        $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
-                        $"this one has {_hostFunctionCount}). Nothing was changed.");
-                }
-                if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
-                    problem = $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)}, this store is {Convert.ToHexString(expectedStoreId)})";
-                if (problem is not null)
-                {
-                    Quarantine(path, problem);
-                    continue;
-                }
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                JsShell shell;
-                try
-                {
-                    shell = JsShell.Restore(bytes.AsSpan(CheckpointHeader.Size));
-                }
-                catch (EngineException e)
-                {
-                    Quarantine(path, e.Message);
-                    continue;
-                }
-                _storeId = header!.StoreId;
-                NewestTurn = turn;
-                _good.RemoveAll(t => t >= turn);
-                _good.Insert(0, turn);
-                return new LoadedCheckpoint(shell, turn, path, bytes.LongLength, clock.Elapsed);
             }
             return null;
         }
