@@ -94,7 +94,6 @@ public sealed class ReplParityTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> KnownDefects = new()
     {
-        ["'abc'.at(-1)"] = "String.prototype.at is missing in kenshell's context",
     };
 
     /// <summary>
