@@ -39,20 +39,40 @@ public sealed class LockTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "no checkpoint child appeared\n" + shell.Stderr);
             Thread.Sleep(2);
         }
-        // Everything the child has open: the lock file must not be among it
-        // (an flock lives while any descriptor of it does).
-        var open = new List<string>();
-        foreach (string fd in Directory.EnumerateFiles($"/proc/{children[0]}/fd"))
+        // Everything the child has open: the lock file must not stay among it
+        // (an flock lives while any descriptor of it does). Right after the
+        // fork it still has the shell's descriptors; it closes them before it
+        // starts writing, which on this heap takes seconds.
+        int child = children[0];
+        var watch = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (HoldsTheLock(child))
         {
-            try { open.Add(new FileInfo(fd).LinkTarget ?? ""); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            Assert.True(DateTime.UtcNow < watch, "the checkpoint child kept the store lock's descriptor open");
+            Thread.Sleep(5);
         }
-        Assert.DoesNotContain(open, target => target.EndsWith("_lock", StringComparison.Ordinal));
+        Assert.True(Directory.Exists($"/proc/{child}"), "the checkpoint child ended before it could be watched: the heap is too small");
         shell.Kill9();
         KenshellResult again = Kenshell.Run(_dir.Path, "big.length\n");
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(["1500000"], again.StdoutLines);
+    }
+
+    private static bool HoldsTheLock(int pid)
+    {
+        try
+        {
+            foreach (string fd in Directory.EnumerateFiles($"/proc/{pid}/fd"))
+            {
+                try
+                {
+                    if ((new FileInfo(fd).LinkTarget ?? "").EndsWith("_lock", StringComparison.Ordinal)) return true;
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+        catch (DirectoryNotFoundException) { }
+        return false;
     }
 
     [Fact]
