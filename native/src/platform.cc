@@ -102,7 +102,15 @@ public:
         YieldingDelegate yielding(delegate);
         inner_->Run(&yielding);
     }
+    // While a fork waits, no worker may go on: yielding is not enough, as
+    // V8's job worker runs the task again as long as the job's concurrency
+    // allows more workers than are active (DefaultJobWorker::Run), so a job
+    // with work left spun for ever inside the gate and the fork never came
+    // (a 150 MB heap's concurrent marking did, at every checkpoint). Zero
+    // lets each worker leave; V8 raises the concurrency again (or joins the
+    // job on the main thread) once the fork is over.
     size_t GetMaxConcurrency(size_t worker_count) const override {
+        if (g_gate.fork_pending()) return 0;
         return inner_->GetMaxConcurrency(worker_count);
     }
 
