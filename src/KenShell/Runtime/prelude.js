@@ -1486,14 +1486,20 @@ function addChild(parent, child) {
   append(children, child);
 }
 
-function requireEsmError(filename, parent, scope) {
-  const from = parent && parent.filename ? ` from ${parent.filename}` : '';
-  let message = `require() of ES Module ${filename}${from} not supported.\n`;
+// Node 20's ERR_REQUIRE_ESM, word for word (including its "in null" when
+// the parent is the prompt, which has no filename).
+function requireEsmError(filename, parent, scope, hasEsmSyntax) {
+  const parentPath = parent && parent.filename ? parent.filename : null;
+  let message = `require() of ES Module ${filename}${parentPath ? ` from ${parentPath}` : ''} not supported.`;
   if (scope === null) {
-    message += `Instead change the require of ${filename} to a dynamic import() which is available in all CommonJS modules.`;
+    message += `\nInstead change the require of ${filename} to a dynamic import() which is available in all CommonJS modules.`;
+    return codedError(ErrorCtor, 'ERR_REQUIRE_ESM', message);
+  }
+  const base = parentPath && pathBasename(filename) === pathBasename(parentPath) ? filename : pathBasename(filename);
+  if (hasEsmSyntax) {
+    message += `\nInstead change the require of ${base} in ${parentPath} to a dynamic import() which is available in all CommonJS modules.`;
   } else {
-    const base = pathBasename(filename);
-    message += `${base} is treated as an ES module file as it is a .js file whose nearest parent package.json ` +
+    message += `\n${base} is treated as an ES module file as it is a .js file whose nearest parent package.json ` +
       'contains "type": "module" which declares all .js files in that package scope as ES modules.\n' +
       `Instead either rename ${base} to end in .cjs, change the requiring code to use dynamic import() which is ` +
       'available in all CommonJS modules, or change "type": "module" to "type": "commonjs" in ' +
@@ -1501,10 +1507,21 @@ function requireEsmError(filename, parent, scope) {
   }
   return codedError(ErrorCtor, 'ERR_REQUIRE_ESM', message);
 }
+// Whether a source uses import/export statements (Node parses it as a
+// module with acorn; here: V8's complaint when it is compiled as a script).
+function hasEsmSyntax(source) {
+  try {
+    globalEval('(function () {\n' + source + '\n})');
+    return false;
+  } catch (e) {
+    const message = e !== null && typeof e === 'object' ? `${e.message}` : '';
+    return StringPrototypeIncludes(message, 'import') || StringPrototypeIncludes(message, 'export');
+  }
+}
 
 function loadModule(module, filename, parent) {
   const ext = pathExtname(filename);
-  if (ext === '.mjs') throw requireEsmError(filename, parent, null);
+  if (ext === '.mjs') throw requireEsmError(filename, parent, null, false);
   if (ext === '.node') {
     throw codedError(ErrorCtor, 'ERR_DLOPEN_FAILED', `${filename}: kenshell cannot load native addons (.node files)`);
   }
@@ -1521,7 +1538,9 @@ function loadModule(module, filename, parent) {
   }
   if (ext !== '.cjs') {
     const scope = packageScope(pathDirname(filename));
-    if (scope !== null && ownField(scope.pkg, 'type') === 'module') throw requireEsmError(filename, parent, scope);
+    if (scope !== null && ownField(scope.pkg, 'type') === 'module') {
+      throw requireEsmError(filename, parent, scope, hasEsmSyntax(stripShebang(stripBOM(text))));
+    }
   }
   compileAndRun(module, stripShebang(stripBOM(text)), filename);
 }
