@@ -1599,6 +1599,10 @@ function compileAndRun(module, source, filename) {
   // sourceURL names the file in stack traces.
   const wrapper = globalEval('(function (exports, require, module, __filename, __dirname) { ' + source +
     '\n})\n//# sourceURL=' + filename);
+  // Anonymous functions from eval code show as "eval" in stack frames; a
+  // name property is what V8 shows instead (Node's frames read
+  // "Object.<anonymous>").
+  ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: 'Object.<anonymous>', configurable: true });
   const require = makeRequire(module);
   ReflectApply(wrapper, module.exports, [module.exports, require, module, filename, module.path]);
 }

@@ -1,0 +1,117 @@
+using System.Text;
+using KenShell.Tests.Support;
+using Xunit;
+
+namespace KenShell.Tests.Modules;
+
+/// <summary>
+/// `require` against the real thing: every case in
+/// tests/fixtures/modules/cases.txt (relative requires, JSON, a cycle,
+/// require.cache, package.json main and exports with conditions and
+/// subpaths, nested node_modules, a throwing module, ESM files, missing
+/// modules...) is typed into a kenshell started in a copy of
+/// tests/fixtures/modules/project, exactly as record.js typed it into
+/// `node -i` started there, and each case must print what Node printed
+/// (node-output.txt), with the project's path written as &lt;DIR&gt;.
+/// </summary>
+public sealed class ModuleFixtureTests : IDisposable
+{
+    private readonly ModuleProject _project = new();
+
+    private sealed record Case(string Name, IReadOnlyList<string> Lines);
+
+    private static List<Case> LoadCases()
+    {
+        var cases = new List<Case>();
+        foreach (string line in File.ReadAllLines(KenshellPaths.Fixture("modules/cases.txt")))
+        {
+            if (line.StartsWith("#--- ", StringComparison.Ordinal)) cases.Add(new Case(line[5..].Trim(), new List<string>()));
+            else if (cases.Count > 0) ((List<string>)cases[^1].Lines).Add(line);
+        }
+        foreach (Case c in cases)
+        {
+            var lines = (List<string>)c.Lines;
+            while (lines.Count > 0 && lines[^1] == "") lines.RemoveAt(lines.Count - 1);
+        }
+        return cases;
+    }
+
+    private static Dictionary<string, string> LoadRecorded()
+    {
+        var recorded = new Dictionary<string, string>();
+        string? name = null;
+        var text = new StringBuilder();
+        foreach (string line in File.ReadAllText(KenshellPaths.Fixture("modules/node-output.txt")).Split('\n'))
+        {
+            if (line.StartsWith("#--- ", StringComparison.Ordinal))
+            {
+                if (name is not null) recorded[name] = text.ToString();
+                name = line[5..].Trim();
+                text.Clear();
+            }
+            else if (name is not null)
+            {
+                text.Append(line).Append('\n');
+            }
+        }
+        if (name is not null) recorded[name] = text.ToString().TrimEnd('\n') + "\n";
+        return recorded;
+    }
+
+    [Fact]
+    public void EveryCaseRequiresAsInNode()
+    {
+        _project.CopyFrom(KenshellPaths.Fixture("modules/project"));
+        List<Case> cases = LoadCases();
+        Dictionary<string, string> recorded = LoadRecorded();
+        Assert.True(cases.Count >= 40, $"only {cases.Count} cases");
+        string input = string.Concat(cases.Select(c => string.Join("\n", c.Lines) + $"\n'#=== {c.Name}'\n"));
+        KenshellResult result = _project.Run(input);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("warning", result.Stderr, StringComparison.Ordinal);
+
+        string rest = result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal);
+        var failures = new List<string>();
+        foreach (Case c in cases)
+        {
+            string marker = $"'#=== {c.Name}'\n";
+            int at = rest.IndexOf(marker, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"case '{c.Name}': its marker never came back\n{result}");
+            string actual = rest[..at];
+            rest = rest[(at + marker.Length)..];
+            string expected = recorded[c.Name];
+            if (actual != expected)
+                failures.Add($"case '{c.Name}':\n--- node\n{expected}--- kenshell\n{actual}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ from node -i:\n\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void NodesBuiltInModulesAreNotProvidedYetAndSaySo()
+    {
+        KenshellResult result = _project.Run(
+            "const E = (f) => { try { f(); return 'loaded' } catch (e) { return `${e.code}|${e.message}` } }\n" +
+            "E(() => require('fs'))\n" +
+            "E(() => require('node:path'))\n" +
+            "E(() => require('node:test'))\n" +
+            "E(() => require('test'))\n" +
+            "require.resolve('util')\n" +
+            "require.resolve.paths('fs')\n" +
+            "'still running'\n");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+        [
+            "undefined",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'fs' is not provided by kenshell yet (require('fs'))\"",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'path' is not provided by kenshell yet (require('node:path'))\"",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'test' is not provided by kenshell yet (require('node:test'))\"",
+            // Without the prefix, 'test' is an ordinary package name (as in Node).
+            "\"MODULE_NOT_FOUND|Cannot find module 'test'\\nRequire stack:\\n- <repl>\"",
+            "'util'",
+            "null",
+            "'still running'",
+        ], result.StdoutLines);
+    }
+
+    public void Dispose() => _project.Dispose();
+}
