@@ -38,7 +38,8 @@ public sealed class ModulePersistenceTests : IDisposable
             Assert.Equal("[ true, 'original', 'original', 'dep original', 1 ]",
                 shell.Eval("[p === require('./persist'), p.version, require('./persist').version, p.dep, globalThis.persistLoads]"));
             Assert.Equal("true", shell.Eval("require('dep') === require.cache[require.resolve('./persist')].children[0].exports"));
-            Assert.Contains("replayed from the log", shell.Stderr, StringComparison.Ordinal);
+            // Divergence warnings come before the line that says what recovery did.
+            Assert.Contains("replayed from the log", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
             Assert.DoesNotContain("diverged", shell.Stderr, StringComparison.Ordinal);
             shell.Kill9();
         }
@@ -48,7 +49,7 @@ public sealed class ModulePersistenceTests : IDisposable
         using (Kenshell shell = _project.Start())
         {
             Assert.Equal("[ true, 'original' ]", shell.Eval("[p === require('./persist'), require('./persist').version]"));
-            Assert.DoesNotContain("diverged", shell.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("diverged", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
             // Dropped from the cache, the next require looks at the disk again, as in Node.
             Assert.Equal("'MODULE_NOT_FOUND'",
                 shell.Eval("delete require.cache[require.resolve('./persist')]; (() => { try { require('./persist') } catch (e) { return e.code } })()"));
@@ -59,7 +60,7 @@ public sealed class ModulePersistenceTests : IDisposable
         using (Kenshell shell = _project.Start())
         {
             Assert.Equal("[ 'changed', 2, 'original' ]", shell.Eval("const q = require('./persist'); [q.version, q.loads, p.version]"));
-            Assert.DoesNotContain("diverged", shell.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("diverged", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
         }
     }
 
@@ -76,7 +77,7 @@ public sealed class ModulePersistenceTests : IDisposable
         using (Kenshell shell = _project.Start())
         {
             Assert.Equal("[ false, 'fixed' ]", shell.Eval("[Object.keys(require.cache).length > 0, require('./flaky')]"));
-            Assert.DoesNotContain("diverged", shell.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("diverged", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
         }
     }
 
