@@ -1597,8 +1597,19 @@ function moduleExtension(module, filename) {
 function compileAndRun(module, source, filename) {
   // One line of wrapper before the source, so line numbers match the file;
   // sourceURL names the file in stack traces.
-  const wrapper = globalEval('(function (exports, require, module, __filename, __dirname) { ' + source +
-    '\n})\n//# sourceURL=' + filename);
+  let wrapper;
+  try {
+    wrapper = globalEval('(function (exports, require, module, __filename, __dirname) { ' + source +
+      '\n})\n//# sourceURL=' + filename);
+  } catch (e) {
+    // V8 does not say where in eval'd code a syntax error is; name the
+    // file at least, above the error, where Node puts file:line.
+    if (e !== null && typeof e === 'object' && typeof e.stack === 'string') {
+      withoutRuntimeFrames(e);
+      ObjectDefineProperty(e, 'stack', { __proto__: null, value: `${filename}\n\n${e.stack}`, writable: true, configurable: true, enumerable: false });
+    }
+    throw e;
+  }
   // Anonymous functions from eval code show as "eval" in stack frames; a
   // name property is what V8 shows instead (Node's frames read
   // "Object.<anonymous>").

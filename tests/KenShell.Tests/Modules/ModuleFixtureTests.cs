@@ -113,5 +113,21 @@ public sealed class ModuleFixtureTests : IDisposable
         ], result.StdoutLines);
     }
 
+    [Fact]
+    public void RequireDoesNotDependOnBuiltinsUserCodeReplaces()
+    {
+        _project.Write("node_modules/plain/package.json", "{ \"main\": \"lib/main.js\", \"exports\": { \".\": { \"require\": \"./lib/main.js\" } } }");
+        _project.Write("node_modules/plain/lib/main.js", "exports.answer = require('../data.json').n * 2;\n");
+        _project.Write("node_modules/plain/data.json", "{ \"n\": 21 }");
+        KenshellResult result = _project.Run(
+            "String.prototype.split = String.prototype.slice = String.prototype.startsWith = String.prototype.indexOf = null; " +
+            "Array.prototype.join = Array.prototype.push = null; delete Array.prototype[Symbol.iterator]; " +
+            "JSON.parse = Map.prototype.get = Map.prototype.set = Object.prototype.hasOwnProperty = globalThis.eval = null; 'sabotaged'\n" +
+            "require('plain').answer\n" +
+            "(() => { try { require('nope') } catch (e) { return e.code } })()\n");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["'sabotaged'", "42", "'MODULE_NOT_FOUND'"], result.StdoutLines);
+    }
+
     public void Dispose() => _project.Dispose();
 }
