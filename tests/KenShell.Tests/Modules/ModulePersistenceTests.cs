@@ -81,5 +81,23 @@ public sealed class ModulePersistenceTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ModuleSourcesCountTowardsTheLogBytesThatTriggerACheckpoint()
+    {
+        // A checkpoint is due after 16 MB of log: one turn that loads a
+        // 17 MB module is enough, since its source is in the turn's record.
+        _project.Write("big.js", "module.exports = '" + new string('x', 17 << 20) + "'.length;\n");
+        using Kenshell shell = _project.Start();
+        Assert.Equal("1", shell.Eval("1"));
+        Assert.Equal("17825792", shell.Eval("require('./big')"));
+        string checkpoint = Path.Combine(_project.Store, $"ken_{StoreDirectory.Address}_ckpt_2");
+        DateTime deadline = DateTime.UtcNow + Kenshell.DefaultTimeout;
+        while (!File.Exists(checkpoint))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no checkpoint after the turn that loaded 17 MB\n{shell.Stderr}");
+            Thread.Sleep(50);
+        }
+    }
+
     public void Dispose() => _project.Dispose();
 }
