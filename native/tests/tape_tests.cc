@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <unistd.h>
 #include <string>
 
 #include "kenv8.h"
@@ -54,6 +55,13 @@ TEST(TapeFilesystem, OffReadsTheDiskLive) {
     EXPECT_EQ("dir", shell->Value("host.fsQuery('stat', '" + dir.Path("") + "')"));
     WriteText(dir.Path("a.js"), "changed");
     EXPECT_EQ("changed", shell->Value("host.fsQuery('read', '" + dir.Path("a.js") + "')"));
+    // Symlinks are followed; realpath names the file they lead to.
+    ASSERT_EQ(0, symlink(dir.Path("a.js").c_str(), dir.Path("link.js").c_str()));
+    EXPECT_EQ("file", shell->Value("host.fsQuery('stat', '" + dir.Path("link.js") + "')"));
+    std::string real = shell->Value("host.fsQuery('realpath', '" + dir.Path("a.js") + "')");
+    EXPECT_EQ(real, shell->Value("host.fsQuery('realpath', '" + dir.Path("link.js") + "')"));
+    EXPECT_EQ("a.js", real.substr(real.size() - 4));
+    EXPECT_EQ("", shell->Value("host.fsQuery('realpath', '" + dir.Path("missing.js") + "')"));
 }
 
 TEST(TapeFilesystem, RecordedAnswersReplayWithoutTheDisk) {
