@@ -585,6 +585,52 @@ void HostFsQuery(const FunctionCallbackInfo<Value>& args) {
     args.GetReturnValue().Set(Utf8String(isolate, answer.data() + 1, answer.size() - 1));
 }
 
+// compileFunction(source, filename): the CommonJS module wrapper, compiled
+// as Node compiles it (ScriptCompiler::CompileFunction with the parameters
+// exports, require, module, __filename, __dirname): the script is named
+// after the file and the source keeps its own lines and columns. Returns
+// the function, or, for a syntax error, [error, line, sourceLine,
+// startColumn, endColumn] so that the runtime can show where, as Node does.
+void HostCompileFunction(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    if (!args[0]->IsString() || !args[1]->IsString()) {
+        isolate->ThrowException(v8::Exception::TypeError(
+            v8::String::NewFromUtf8Literal(isolate, "compileFunction(source, filename)")));
+        return;
+    }
+    v8::ScriptOrigin origin(isolate, args[1]);
+    v8::ScriptCompiler::Source source(args[0].As<v8::String>(), origin);
+    Local<v8::String> params[] = {
+        v8::String::NewFromUtf8Literal(isolate, "exports"),
+        v8::String::NewFromUtf8Literal(isolate, "require"),
+        v8::String::NewFromUtf8Literal(isolate, "module"),
+        v8::String::NewFromUtf8Literal(isolate, "__filename"),
+        v8::String::NewFromUtf8Literal(isolate, "__dirname"),
+    };
+    v8::TryCatch try_catch(isolate);
+    Local<v8::Function> fn;
+    if (v8::ScriptCompiler::CompileFunction(context, &source, 5, params).ToLocal(&fn)) {
+        args.GetReturnValue().Set(fn);
+        return;
+    }
+    if (!try_catch.HasCaught() || try_catch.HasTerminated()) {
+        if (try_catch.HasCaught()) try_catch.ReThrow();
+        return;
+    }
+    Local<Value> items[] = {try_catch.Exception(), v8::Integer::New(isolate, 0), v8::String::Empty(isolate),
+                            v8::Integer::New(isolate, 0), v8::Integer::New(isolate, 0)};
+    Local<v8::Message> message = try_catch.Message();
+    if (!message.IsEmpty()) {
+        items[1] = v8::Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0));
+        Local<v8::String> line;
+        if (message->GetSourceLine(context).ToLocal(&line)) items[2] = line;
+        items[3] = v8::Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0));
+        items[4] = v8::Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0));
+    }
+    args.GetReturnValue().Set(v8::Array::New(isolate, items, 5));
+}
+
 }  // namespace
 
 const HostFunction* HostFunctions(size_t* count) {
@@ -605,6 +651,7 @@ const HostFunction* HostFunctions(size_t* count) {
         {"nativeFunction", HostNativeFunction},
         {"nativeShim", HostNativeShim},
         {"fsQuery", HostFsQuery},
+        {"compileFunction", HostCompileFunction},
     };
     *count = sizeof kFunctions / sizeof kFunctions[0];
     return kFunctions;

@@ -1036,7 +1036,6 @@ hidden(globalThis, 'ken', ken);
 // (no clash with names other sections capture); it publishes `require` and
 // `module` on the global object.
 {
-const globalEval = globalThis.eval;
 const ObjectPrototypeHasOwnProperty = uncurry(Object.prototype.hasOwnProperty);
 const StringPrototypeLastIndexOf = uncurry(String.prototype.lastIndexOf);
 const StringPrototypeStartsWith = uncurry(String.prototype.startsWith);
@@ -1071,6 +1070,16 @@ function withoutRuntimeFrames(err) {
   }
   ObjectDefineProperty(err, 'stack', { __proto__: null, value: ArrayPrototypeJoin(kept, '\n'), writable: true, configurable: true, enumerable: false });
   return err;
+}
+// An error thrown by a module while it loads passes through the loader:
+// its stack loses the loader's frames (the module's and the caller's stay),
+// as printing an uncaught error already does.
+function hideLoaderFrames(e) {
+  if (host.typeTag(e) !== 'error') return;
+  const desc = ObjectGetOwnPropertyDescriptor(e, 'stack');
+  if (desc === undefined || !desc.configurable) return;
+  const stack = e.stack;
+  if (typeof stack === 'string' && StringPrototypeIncludes(stack, '(kenshell:prelude:')) withoutRuntimeFrames(e);
 }
 function plainError(message, code) {
   const err = withoutRuntimeFrames(new ErrorCtor(message));
@@ -1464,6 +1473,9 @@ function requireFrom(parent, request) {
     try {
       loadModule(module, filename, parent);
       ok = true;
+    } catch (e) {
+      hideLoaderFrames(e);
+      throw e;
     } finally {
       if (!ok) {
         delete moduleCache[filename];
@@ -1510,13 +1522,11 @@ function requireEsmError(filename, parent, scope, hasEsmSyntax) {
 // Whether a source uses import/export statements (Node parses it as a
 // module with acorn; here: V8's complaint when it is compiled as a script).
 function hasEsmSyntax(source) {
-  try {
-    globalEval('(function () {\n' + source + '\n})');
-    return false;
-  } catch (e) {
-    const message = e !== null && typeof e === 'object' ? `${e.message}` : '';
-    return StringPrototypeIncludes(message, 'import') || StringPrototypeIncludes(message, 'export');
-  }
+  const compiled = host.compileFunction(source, '');
+  if (!ArrayIsArray(compiled)) return false;
+  const e = compiled[0];
+  const message = host.typeTag(e) === 'error' ? `${e.message}` : '';
+  return StringPrototypeIncludes(message, 'import') || StringPrototypeIncludes(message, 'export');
 }
 
 function loadModule(module, filename, parent) {
@@ -1595,27 +1605,33 @@ function moduleExtension(module, filename) {
 }
 
 function compileAndRun(module, source, filename) {
-  // One line of wrapper before the source, so line numbers match the file;
-  // sourceURL names the file in stack traces.
-  let wrapper;
-  try {
-    wrapper = globalEval('(function (exports, require, module, __filename, __dirname) { ' + source +
-      '\n})\n//# sourceURL=' + filename);
-  } catch (e) {
-    // V8 does not say where in eval'd code a syntax error is; name the
-    // file at least, above the error, where Node puts file:line.
-    if (e !== null && typeof e === 'object' && typeof e.stack === 'string') {
-      withoutRuntimeFrames(e);
-      ObjectDefineProperty(e, 'stack', { __proto__: null, value: `${filename}\n\n${e.stack}`, writable: true, configurable: true, enumerable: false });
-    }
-    throw e;
-  }
-  // Anonymous functions from eval code show as "eval" in stack frames; a
-  // name property is what V8 shows instead (Node's frames read
-  // "Object.<anonymous>").
-  ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: 'Object.<anonymous>', configurable: true });
+  // Compiled as Node compiles it: a function of the wrapper's parameters,
+  // in a script named after the file (stack traces name it, with the
+  // file's own lines and columns).
+  const compiled = host.compileFunction(source, filename);
+  if (ArrayIsArray(compiled)) throw syntaxErrorIn(filename, compiled);
   const require = makeRequire(module);
-  ReflectApply(wrapper, module.exports, [module.exports, require, module, filename, module.path]);
+  ReflectApply(compiled, module.exports, [module.exports, require, module, filename, module.path]);
+}
+
+// A module's syntax error, with its stack decorated as Node decorates it:
+// file:line, the line, a caret under the offending token.
+function syntaxErrorIn(filename, compiled) {
+  const error = compiled[0];
+  if (host.typeTag(error) !== 'error' || typeof error.stack !== 'string') return error;
+  withoutRuntimeFrames(error);
+  let caret = '';
+  for (let i = 0; i < compiled[3]; i++) caret += ' ';
+  const width = compiled[4] > compiled[3] ? compiled[4] - compiled[3] : 1;
+  for (let i = 0; i < width; i++) caret += '^';
+  ObjectDefineProperty(error, 'stack', {
+    __proto__: null,
+    value: `${filename}:${compiled[1]}\n${compiled[2]}\n${caret}\n\n${error.stack}`,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return error;
 }
 
 const replRequire = makeRequire(replModule);

@@ -129,5 +129,26 @@ public sealed class ModuleFixtureTests : IDisposable
         Assert.Equal(["'sabotaged'", "42", "'MODULE_NOT_FOUND'"], result.StdoutLines);
     }
 
+    [Fact]
+    public void ErrorsThroughTheLoaderShowNoRuntimeFrames()
+    {
+        _project.Write("outer.js", "require('./inner');\n");
+        _project.Write("inner.js", "\nthrow new TypeError('inner failed');\n");
+        KenshellResult result = _project.Run(
+            "const frames = (f) => { try { f() } catch (e) { return e.stack.split('\\n').slice(1).map((l) => l.trim()) } }\n" +
+            "frames(() => require('./outer'))\n" +
+            "frames(() => require('nope')).length\n");
+        Assert.Equal(0, result.ExitCode);
+        string stdout = result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal);
+        Assert.Equal(
+            "undefined\n" +
+            "[\n" +
+            "  'at Object.<anonymous> (<DIR>/inner.js:2:7)',\n" +
+            "  'at Object.<anonymous> (<DIR>/outer.js:1:1)'\n" +
+            "]\n" +
+            // Require stack: and its line, then the caller's three frames.
+            "5\n", stdout);
+    }
+
     public void Dispose() => _project.Dispose();
 }
