@@ -1357,10 +1357,6 @@ function isRelative(request) {
   return request === '.' || request === '..' || StringPrototypeStartsWith(request, './') ||
     StringPrototypeStartsWith(request, '../') || StringPrototypeStartsWith(request, '/');
 }
-function lookupPaths(request, fromDir) {
-  if (isRelative(request)) return null;
-  return nodeModulePaths(fromDir);
-}
 function requireStackOf(parent) {
   const stack = [];
   for (let m = parent; m; m = m.parent) append(stack, m.filename || m.id);
