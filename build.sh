@@ -73,6 +73,31 @@ build_native() {
     fi
     test -f "$BUILD/native/libkenv8.so" || { log "error: native build produced no libkenv8.so"; exit 1; }
 }
+# Real npm packages for the module tests (tests/KenShell.Tests/Modules):
+# pinned versions, installed with npm into build/npm once.
+NPM_PACKAGES=(lodash@4.17.21 ms@2.1.3)
+NPM_DIR="$BUILD/npm"
+NPM_STAMP="$NPM_DIR/.packages"
+
+fetch_npm_packages() {
+    if [[ -f "$NPM_STAMP" && "$(cat "$NPM_STAMP")" == "${NPM_PACKAGES[*]}" ]]; then
+        return
+    fi
+    log "installing npm packages for the module tests: ${NPM_PACKAGES[*]} (into build/npm)"
+    if ! command -v npm >/dev/null 2>&1; then
+        log "error: npm is not installed; the module tests need ${NPM_PACKAGES[*]} from the npm registry"
+        exit 1
+    fi
+    rm -rf "$NPM_DIR"
+    mkdir -p "$NPM_DIR"
+    echo '{ "name": "kenshell-test-packages", "private": true }' >"$NPM_DIR/package.json"
+    if ! (cd "$NPM_DIR" && npm install --no-audit --no-fund --save-exact "${NPM_PACKAGES[@]}" >"$BUILD/npm-install.log" 2>&1); then
+        cat "$BUILD/npm-install.log" >&2
+        log "error: npm install ${NPM_PACKAGES[*]} failed (log: build/npm-install.log); the module tests need them"
+        exit 1
+    fi
+    echo "${NPM_PACKAGES[*]}" >"$NPM_STAMP"
+}
 
 build_dotnet() {
     log "building src/ (dotnet)"
@@ -106,6 +131,7 @@ case "${1:-build}" in
     build) build_all ;;
     test)
         build_all
+        fetch_npm_packages
         log "running native tests"
         (cd "$BUILD/native-obj" && ctest --output-on-failure)
         log "running C# tests"

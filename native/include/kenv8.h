@@ -168,7 +168,10 @@ KENV8_EXPORT void kenv8_shell_set_option(kenv8_shell* shell, const char* name, i
 /*
  * Determinism tape. Every value a turn takes from outside the heap (the wall
  * clock behind Date, OS randomness, the monotonic clock behind
- * performance.now) passes through the shell's tape.
+ * performance.now, what require learns from the filesystem: stats, file
+ * contents, the working directory) passes through the shell's tape. Its
+ * entries are variable-length (see src/tape.h); a module source makes a
+ * tape as large as the file.
  *  - record: each turn starts an empty tape and appends what it took; read
  *    it after the turn with kenv8_shell_tape (it belongs in the turn log);
  *  - replay: the next turn is handed the given values in order, so that

@@ -6,11 +6,18 @@
 // function). Add new functions at the end and bump nothing else.
 #include "host_functions.h"
 
+#include <fcntl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <v8.h>
 
+#include <climits>
+
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -462,6 +469,177 @@ void HostNativeFunction(const FunctionCallbackInfo<Value>& args) {
     args.GetReturnValue().Set(fn);
 }
 
+// ------------------------------------------------------------- Filesystem
+//
+// fsQuery(op, path): what `require` learns from the filesystem. Every
+// answer is an input of the turn: recorded on the tape, handed out again
+// from the tape on replay (the disk is not touched then), live when no turn
+// records (queries, completion). Ops:
+//   'stat'     -> 'file' | 'dir' | ''  (following symlinks; '' = missing or other)
+//   'read'     -> the file's text (UTF-8, invalid bytes as U+FFFD) | null
+//   'realpath' -> the canonical absolute path | ''
+//   'cwd'      -> the process's working directory
+// On the tape the query is "op\0path", the answer its bytes ('read':
+// "\1" + bytes, or "\0" for null).
+
+// A module file bigger than this is refused rather than recorded: a turn's
+// log record holds at most 256 MiB.
+constexpr off_t kMaxReadBytes = 64 << 20;
+
+std::string LiveStat(const std::string& path) {
+    struct stat st;
+    if (path.empty() || path.find('\0') != std::string::npos || ::stat(path.c_str(), &st) != 0) return "";
+    if (S_ISREG(st.st_mode)) return "file";
+    if (S_ISDIR(st.st_mode)) return "dir";
+    return "";
+}
+
+// "\1" + contents, "\0" when unreadable, "\2" when too large.
+std::string LiveRead(const std::string& path) {
+    if (path.empty() || path.find('\0') != std::string::npos) return std::string(1, '\0');
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::string(1, '\0');
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return std::string(1, '\0');
+    }
+    if (st.st_size > kMaxReadBytes) {
+        ::close(fd);
+        return std::string(1, '\2');
+    }
+    std::string out(1, '\1');
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ::close(fd);
+            return std::string(1, '\0');
+        }
+        if (n == 0) break;
+        out.append(buffer, static_cast<size_t>(n));
+        if (out.size() > static_cast<size_t>(kMaxReadBytes) + 1) {
+            ::close(fd);
+            return std::string(1, '\2');
+        }
+    }
+    ::close(fd);
+    return out;
+}
+
+std::string LiveRealpath(const std::string& path) {
+    if (path.empty() || path.find('\0') != std::string::npos) return "";
+    char resolved[PATH_MAX];
+    return ::realpath(path.c_str(), resolved) != nullptr ? std::string(resolved) : std::string();
+}
+
+std::string LiveCwd() {
+    char buffer[PATH_MAX];
+    return ::getcwd(buffer, sizeof buffer) != nullptr ? std::string(buffer) : std::string("/");
+}
+
+Local<v8::String> Utf8String(v8::Isolate* isolate, const char* data, size_t size) {
+    Local<v8::String> text;
+    if (size > static_cast<size_t>(v8::String::kMaxLength) ||
+        !v8::String::NewFromUtf8(isolate, data, v8::NewStringType::kNormal, static_cast<int>(size))
+             .ToLocal(&text)) {
+        return v8::String::Empty(isolate);
+    }
+    return text;
+}
+
+void HostFsQuery(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    v8::String::Utf8Value op_text(isolate, args[0]);
+    std::string op = *op_text != nullptr ? std::string(*op_text, op_text.length()) : "";
+    std::string path;
+    if (op != "cwd") {
+        if (!args[1]->IsString()) {
+            isolate->ThrowException(v8::Exception::TypeError(
+                v8::String::NewFromUtf8Literal(isolate, "fsQuery: the path must be a string")));
+            return;
+        }
+        v8::String::Utf8Value path_text(isolate, args[1]);
+        path.assign(*path_text != nullptr ? *path_text : "", path_text.length());
+    }
+    std::function<std::string()> live;
+    if (op == "stat") live = [&] { return LiveStat(path); };
+    else if (op == "read") live = [&] { return LiveRead(path); };
+    else if (op == "realpath") live = [&] { return LiveRealpath(path); };
+    else if (op == "cwd") live = [] { return LiveCwd(); };
+    else {
+        isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8Literal(
+            isolate, "fsQuery: unknown operation (stat, read, realpath, cwd)")));
+        return;
+    }
+    std::string query = op;
+    query.push_back('\0');
+    query += path;
+    Tape* tape = Tape::Current();
+    std::string answer = tape != nullptr ? tape->TakeBytes(TapeKind::kFilesystem, query, live) : live();
+    if (op != "read") {
+        args.GetReturnValue().Set(Utf8String(isolate, answer.data(), answer.size()));
+        return;
+    }
+    if (answer.size() == 1 && answer[0] == '\2') {
+        isolate->ThrowException(v8::Exception::RangeError(v8::String::NewFromUtf8Literal(
+            isolate, "The file is too large to load as a module (over 64 MiB)")));
+        return;
+    }
+    if (answer.empty() || answer[0] != '\1') {
+        args.GetReturnValue().SetNull();
+        return;
+    }
+    args.GetReturnValue().Set(Utf8String(isolate, answer.data() + 1, answer.size() - 1));
+}
+
+// compileFunction(source, filename): the CommonJS module wrapper, compiled
+// as Node compiles it (ScriptCompiler::CompileFunction with the parameters
+// exports, require, module, __filename, __dirname): the script is named
+// after the file and the source keeps its own lines and columns. Returns
+// the function, or, for a syntax error, [error, line, sourceLine,
+// startColumn, endColumn] so that the runtime can show where, as Node does.
+void HostCompileFunction(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    if (!args[0]->IsString() || !args[1]->IsString()) {
+        isolate->ThrowException(v8::Exception::TypeError(
+            v8::String::NewFromUtf8Literal(isolate, "compileFunction(source, filename)")));
+        return;
+    }
+    v8::ScriptOrigin origin(isolate, args[1]);
+    v8::ScriptCompiler::Source source(args[0].As<v8::String>(), origin);
+    Local<v8::String> params[] = {
+        v8::String::NewFromUtf8Literal(isolate, "exports"),
+        v8::String::NewFromUtf8Literal(isolate, "require"),
+        v8::String::NewFromUtf8Literal(isolate, "module"),
+        v8::String::NewFromUtf8Literal(isolate, "__filename"),
+        v8::String::NewFromUtf8Literal(isolate, "__dirname"),
+    };
+    v8::TryCatch try_catch(isolate);
+    Local<v8::Function> fn;
+    if (v8::ScriptCompiler::CompileFunction(context, &source, 5, params).ToLocal(&fn)) {
+        args.GetReturnValue().Set(fn);
+        return;
+    }
+    if (!try_catch.HasCaught() || try_catch.HasTerminated()) {
+        if (try_catch.HasCaught()) try_catch.ReThrow();
+        return;
+    }
+    Local<Value> items[] = {try_catch.Exception(), v8::Integer::New(isolate, 0), v8::String::Empty(isolate),
+                            v8::Integer::New(isolate, 0), v8::Integer::New(isolate, 0)};
+    Local<v8::Message> message = try_catch.Message();
+    if (!message.IsEmpty()) {
+        items[1] = v8::Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0));
+        Local<v8::String> line;
+        if (message->GetSourceLine(context).ToLocal(&line)) items[2] = line;
+        items[3] = v8::Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0));
+        items[4] = v8::Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0));
+    }
+    args.GetReturnValue().Set(v8::Array::New(isolate, items, 5));
+}
+
 }  // namespace
 
 const HostFunction* HostFunctions(size_t* count) {
@@ -482,6 +660,8 @@ const HostFunction* HostFunctions(size_t* count) {
         {"constructorName", HostConstructorName},
         {"nativeFunction", HostNativeFunction},
         {"nativeShim", HostNativeShim},
+        {"fsQuery", HostFsQuery},
+        {"compileFunction", HostCompileFunction},
     };
     *count = sizeof kFunctions / sizeof kFunctions[0];
     return kFunctions;

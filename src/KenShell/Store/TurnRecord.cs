@@ -6,7 +6,7 @@ namespace KenShell.Store;
 /// </summary>
 /// <param name="Turn">The turn's number; consecutive across the whole log.</param>
 /// <param name="Source">The input, exactly as evaluated (any .NET string, unpaired surrogates included).</param>
-/// <param name="Tape">Opaque: the nondeterministic values the turn consumed (clock, randomness, ...), fed back on replay.</param>
+/// <param name="Tape">Opaque: the nondeterministic values the turn consumed (clock, randomness, what require read from the disk: module sources can make it several MB; see native/src/tape.h), fed back on replay.</param>
 /// <param name="OutputDigest">CRC32C of the turn's output; replay recomputes it and compares.</param>
 /// <param name="Status">Opaque to the log (how the turn ended, as the shell defines it).</param>
 public sealed record TurnRecord(ulong Turn, string Source, byte[] Tape, uint OutputDigest, byte Status);

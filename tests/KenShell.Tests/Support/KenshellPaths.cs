@@ -11,5 +11,9 @@ internal static class KenshellPaths
     public static string PlainV8 { get; } =
         Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "native", "kenv8-plain"));
 
+    /// <summary>build/npm/node_modules: real npm packages that ./build.sh test installs (lodash, ms).</summary>
+    public static string NpmModules { get; } =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "npm", "node_modules"));
+
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 }

@@ -1,0 +1,154 @@
+using System.Text;
+using KenShell.Tests.Support;
+using Xunit;
+
+namespace KenShell.Tests.Modules;
+
+/// <summary>
+/// `require` against the real thing: every case in
+/// tests/fixtures/modules/cases.txt (relative requires, JSON, a cycle,
+/// require.cache, package.json main and exports with conditions and
+/// subpaths, nested node_modules, a throwing module, ESM files, missing
+/// modules...) is typed into a kenshell started in a copy of
+/// tests/fixtures/modules/project, exactly as record.js typed it into
+/// `node -i` started there, and each case must print what Node printed
+/// (node-output.txt), with the project's path written as &lt;DIR&gt;.
+/// </summary>
+public sealed class ModuleFixtureTests : IDisposable
+{
+    private readonly ModuleProject _project = new();
+
+    private sealed record Case(string Name, IReadOnlyList<string> Lines);
+
+    private static List<Case> LoadCases()
+    {
+        var cases = new List<Case>();
+        foreach (string line in File.ReadAllLines(KenshellPaths.Fixture("modules/cases.txt")))
+        {
+            if (line.StartsWith("#--- ", StringComparison.Ordinal)) cases.Add(new Case(line[5..].Trim(), new List<string>()));
+            else if (cases.Count > 0) ((List<string>)cases[^1].Lines).Add(line);
+        }
+        foreach (Case c in cases)
+        {
+            var lines = (List<string>)c.Lines;
+            while (lines.Count > 0 && lines[^1] == "") lines.RemoveAt(lines.Count - 1);
+        }
+        return cases;
+    }
+
+    private static Dictionary<string, string> LoadRecorded()
+    {
+        var recorded = new Dictionary<string, string>();
+        string? name = null;
+        var text = new StringBuilder();
+        foreach (string line in File.ReadAllText(KenshellPaths.Fixture("modules/node-output.txt")).Split('\n'))
+        {
+            if (line.StartsWith("#--- ", StringComparison.Ordinal))
+            {
+                if (name is not null) recorded[name] = text.ToString();
+                name = line[5..].Trim();
+                text.Clear();
+            }
+            else if (name is not null)
+            {
+                text.Append(line).Append('\n');
+            }
+        }
+        if (name is not null) recorded[name] = text.ToString().TrimEnd('\n') + "\n";
+        return recorded;
+    }
+
+    [Fact]
+    public void EveryCaseRequiresAsInNode()
+    {
+        _project.CopyFrom(KenshellPaths.Fixture("modules/project"));
+        List<Case> cases = LoadCases();
+        Dictionary<string, string> recorded = LoadRecorded();
+        Assert.True(cases.Count >= 40, $"only {cases.Count} cases");
+        string input = string.Concat(cases.Select(c => string.Join("\n", c.Lines) + $"\n'#=== {c.Name}'\n"));
+        KenshellResult result = _project.Run(input);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("warning", result.Stderr, StringComparison.Ordinal);
+
+        string rest = result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal);
+        var failures = new List<string>();
+        foreach (Case c in cases)
+        {
+            string marker = $"'#=== {c.Name}'\n";
+            int at = rest.IndexOf(marker, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"case '{c.Name}': its marker never came back\n{result}");
+            string actual = rest[..at];
+            rest = rest[(at + marker.Length)..];
+            string expected = recorded[c.Name];
+            if (actual != expected)
+                failures.Add($"case '{c.Name}':\n--- node\n{expected}--- kenshell\n{actual}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ from node -i:\n\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void NodesBuiltInModulesAreNotProvidedYetAndSaySo()
+    {
+        KenshellResult result = _project.Run(
+            "const E = (f) => { try { f(); return 'loaded' } catch (e) { return `${e.code}|${e.message}` } }\n" +
+            "E(() => require('fs'))\n" +
+            "E(() => require('node:path'))\n" +
+            "E(() => require('node:test'))\n" +
+            "E(() => require('test'))\n" +
+            "require.resolve('util')\n" +
+            "require.resolve.paths('fs')\n" +
+            "'still running'\n");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+        [
+            "undefined",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'fs' is not provided by kenshell yet (require('fs'))\"",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'path' is not provided by kenshell yet (require('node:path'))\"",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'test' is not provided by kenshell yet (require('node:test'))\"",
+            // Without the prefix, 'test' is an ordinary package name (as in Node).
+            "\"MODULE_NOT_FOUND|Cannot find module 'test'\\nRequire stack:\\n- <repl>\"",
+            "'util'",
+            "null",
+            "'still running'",
+        ], result.StdoutLines);
+    }
+
+    [Fact]
+    public void RequireDoesNotDependOnBuiltinsUserCodeReplaces()
+    {
+        _project.Write("node_modules/plain/package.json", "{ \"main\": \"lib/main.js\", \"exports\": { \".\": { \"require\": \"./lib/main.js\" } } }");
+        _project.Write("node_modules/plain/lib/main.js", "exports.answer = require('../data.json').n * 2;\n");
+        _project.Write("node_modules/plain/data.json", "{ \"n\": 21 }");
+        KenshellResult result = _project.Run(
+            "String.prototype.split = String.prototype.slice = String.prototype.startsWith = String.prototype.indexOf = null; " +
+            "Array.prototype.join = Array.prototype.push = null; delete Array.prototype[Symbol.iterator]; " +
+            "JSON.parse = Map.prototype.get = Map.prototype.set = Object.prototype.hasOwnProperty = globalThis.eval = null; 'sabotaged'\n" +
+            "require('plain').answer\n" +
+            "(() => { try { require('nope') } catch (e) { return e.code } })()\n");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["'sabotaged'", "42", "'MODULE_NOT_FOUND'"], result.StdoutLines);
+    }
+
+    [Fact]
+    public void ErrorsThroughTheLoaderShowNoRuntimeFrames()
+    {
+        _project.Write("outer.js", "require('./inner');\n");
+        _project.Write("inner.js", "\nthrow new TypeError('inner failed');\n");
+        KenshellResult result = _project.Run(
+            "const frames = (f) => { try { f() } catch (e) { return e.stack.split('\\n').slice(1).map((l) => l.trim()) } }\n" +
+            "frames(() => require('./outer'))\n" +
+            "frames(() => require('nope')).length\n");
+        Assert.Equal(0, result.ExitCode);
+        string stdout = result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal);
+        Assert.Equal(
+            "undefined\n" +
+            "[\n" +
+            "  'at Object.<anonymous> (<DIR>/inner.js:2:7)',\n" +
+            "  'at Object.<anonymous> (<DIR>/outer.js:1:1)'\n" +
+            "]\n" +
+            // Require stack: and its line, then the caller's three frames.
+            "5\n", stdout);
+    }
+
+    public void Dispose() => _project.Dispose();
+}
