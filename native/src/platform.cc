@@ -209,11 +209,13 @@ public:
     }
     std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority,
                                            std::unique_ptr<v8::JobTask> job_task) override {
-        // The default platform's own job machinery, but with its worker
-        // tasks posted through this platform (so through the gate).
+        // The default platform's own job machinery (and its cap for
+        // best-effort jobs), but with its worker tasks posted through this
+        // platform, so through the gate.
+        size_t workers = static_cast<size_t>(NumberOfWorkerThreads());
+        if (priority == v8::TaskPriority::kBestEffort && workers > 2) workers = 2;
         return v8::platform::NewDefaultJobHandle(
-            this, priority, std::make_unique<YieldingJobTask>(std::move(job_task)),
-            static_cast<size_t>(NumberOfWorkerThreads()));
+            this, priority, std::make_unique<YieldingJobTask>(std::move(job_task)), workers);
     }
     double MonotonicallyIncreasingTime() override {
         return inner_->MonotonicallyIncreasingTime();
