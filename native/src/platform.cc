@@ -22,6 +22,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "tape.h"
@@ -102,20 +103,52 @@ public:
         YieldingDelegate yielding(delegate);
         inner_->Run(&yielding);
     }
-    // While a fork waits, no worker may go on: yielding is not enough, as
-    // V8's job worker runs the task again as long as the job's concurrency
-    // allows more workers than are active (DefaultJobWorker::Run), so a job
-    // with work left spun for ever inside the gate and the fork never came
-    // (a 150 MB heap's concurrent marking did, at every checkpoint). Zero
-    // lets each worker leave; V8 raises the concurrency again (or joins the
-    // job on the main thread) once the fork is over.
     size_t GetMaxConcurrency(size_t worker_count) const override {
+        // While a fork waits, no worker may stay in the job: V8's worker
+        // loop runs the job again and again as long as this says there is
+        // room, yielding or not.
         if (g_gate.fork_pending()) return 0;
         return inner_->GetMaxConcurrency(worker_count);
     }
 
 private:
     std::unique_ptr<v8::JobTask> inner_;
+};
+
+// The live jobs, so that their workers can be called back after a fork
+// (a job whose concurrency read 0 while the fork waited has none left).
+class GatedJobHandle;
+std::mutex g_jobs_mutex;
+std::set<GatedJobHandle*> g_jobs;
+
+class GatedJobHandle final : public v8::JobHandle {
+public:
+    explicit GatedJobHandle(std::unique_ptr<v8::JobHandle> inner) : inner_(std::move(inner)) {
+        std::lock_guard<std::mutex> lock(g_jobs_mutex);
+        g_jobs.insert(this);
+    }
+    ~GatedJobHandle() override {
+        std::lock_guard<std::mutex> lock(g_jobs_mutex);
+        g_jobs.erase(this);
+    }
+    void NotifyConcurrencyIncrease() override { inner_->NotifyConcurrencyIncrease(); }
+    void Join() override { inner_->Join(); }
+    void Cancel() override { inner_->Cancel(); }
+    void CancelAndDetach() override { inner_->CancelAndDetach(); }
+    bool IsActive() override { return inner_->IsActive(); }
+    bool IsValid() override { return inner_->IsValid(); }
+    bool UpdatePriorityEnabled() const override { return inner_->UpdatePriorityEnabled(); }
+    void UpdatePriority(v8::TaskPriority new_priority) override { inner_->UpdatePriority(new_priority); }
+
+    static void WakeAll() {
+        std::lock_guard<std::mutex> lock(g_jobs_mutex);
+        for (GatedJobHandle* job : g_jobs) {
+            if (job->inner_->IsValid()) job->inner_->NotifyConcurrencyIncrease();
+        }
+    }
+
+private:
+    std::unique_ptr<v8::JobHandle> inner_;
 };
 
 // Tasks posted in the checkpoint child: never run (there are no workers),
@@ -218,11 +251,13 @@ public:
     }
     std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority,
                                            std::unique_ptr<v8::JobTask> job_task) override {
-        // The default platform's own job machinery, but with its worker
-        // tasks posted through this platform (so through the gate).
-        return v8::platform::NewDefaultJobHandle(
-            this, priority, std::make_unique<YieldingJobTask>(std::move(job_task)),
-            static_cast<size_t>(NumberOfWorkerThreads()));
+        // The default platform's own job machinery (and its cap for
+        // best-effort jobs), but with its worker tasks posted through this
+        // platform, so through the gate.
+        size_t workers = static_cast<size_t>(NumberOfWorkerThreads());
+        if (priority == v8::TaskPriority::kBestEffort && workers > 2) workers = 2;
+        return std::make_unique<GatedJobHandle>(v8::platform::NewDefaultJobHandle(
+            this, priority, std::make_unique<YieldingJobTask>(std::move(job_task)), workers));
     }
     double MonotonicallyIncreasingTime() override {
         return inner_->MonotonicallyIncreasingTime();
@@ -265,7 +300,10 @@ v8::Platform* GetInnerPlatform() {
 }
 
 void BeforeFork() { g_gate.BeforeFork(); }
-void AfterForkInParent() { g_gate.AfterForkInParent(); }
+void AfterForkInParent() {
+    g_gate.AfterForkInParent();
+    GatedJobHandle::WakeAll();
+}
 void ForkedChild() { g_gate.SetInChild(); }
 
 }  // namespace kenv8
