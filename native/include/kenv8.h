@@ -43,8 +43,11 @@ enum { KENV8_STDOUT = 1, KENV8_STDERR = 2 };
 KENV8_EXPORT int kenv8_initialize(void);
 
 /* The engine stamp written into every checkpoint: V8 version, build flags
- * that change the snapshot format, and the host-function table size. A
- * checkpoint whose stamp differs must not be loaded. Static storage. */
+ * that change the snapshot format (pointer compression) and the engine mode
+ * (tuned or compatibility). A checkpoint whose stamp differs must not be
+ * loaded. The host-function table size is not part of it: it is a header
+ * field of its own (kenv8_host_function_count), since a build that appended
+ * host functions can still load an older checkpoint. Static storage. */
 KENV8_EXPORT const char* kenv8_engine_id(void);
 
 /* Creates a shell. With blob == NULL the context is fresh (no prelude yet);

@@ -124,7 +124,7 @@ void Shell::WriteCheckpointAndExit(const char* path, uint64_t turn, const uint8_
     header.blob_crc = Crc(blob.data, static_cast<size_t>(blob.raw_size));
     size_t host_function_count = 0;
     HostFunctions(&host_function_count);
-    header.reserved = static_cast<uint32_t>(host_function_count);
+    header.host_function_count = static_cast<uint32_t>(host_function_count);
     std::memcpy(header.store_id, store_id, sizeof header.store_id);
     std::snprintf(header.engine, sizeof header.engine, "%s", EngineId());
     header.header_crc = Crc(&header, offsetof(CheckpointHeader, header_crc));

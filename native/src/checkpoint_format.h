@@ -27,7 +27,9 @@ struct CheckpointHeader {
     uint64_t turn;
     uint64_t blob_size;
     uint32_t blob_crc;
-    uint32_t reserved;
+    // Host functions in the external-reference table when the checkpoint
+    // was written: a build with fewer cannot load it (checked in C#).
+    uint32_t host_function_count;
     uint8_t store_id[16];
     char engine[kEngineIdSize];
     uint8_t padding[kCheckpointHeaderSize - 184 - 4];

@@ -125,8 +125,8 @@ TEST(Checkpoint, RoundTripPreservesTheHeapAndTheHeader) {
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(TestStoreId()), 16), h.store_id);
     EXPECT_EQ(std::string(kenv8_engine_id()), h.engine);
     EXPECT_EQ(0u, h.engine.find("V8 10.2.")) << h.engine;
-    EXPECT_EQ(kenv8_host_function_count(), h.reserved);
-    EXPECT_GT(h.reserved, 0u);
+    EXPECT_EQ(kenv8_host_function_count(), h.host_function_count);
+    EXPECT_GT(h.host_function_count, 0u);
     // The padding between the engine field and the header CRC is zero.
     EXPECT_EQ(std::string(252 - 184, '\0'), file.substr(184, 252 - 184));
 

@@ -227,7 +227,7 @@ ParsedHeader ParseHeader(const std::string& file) {
     h.turn = Le<uint64_t>(file, 16);
     h.blob_size = Le<uint64_t>(file, 24);
     h.blob_crc = Le<uint32_t>(file, 32);
-    h.reserved = Le<uint32_t>(file, 36);
+    h.host_function_count = Le<uint32_t>(file, 36);
     h.store_id = file.substr(40, 16);
     std::string engine = file.substr(56, 128);
     h.engine = engine.substr(0, engine.find('\0'));

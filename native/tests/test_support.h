@@ -115,7 +115,7 @@ struct ParsedHeader {
     uint64_t turn;
     uint64_t blob_size;
     uint32_t blob_crc;
-    uint32_t reserved;
+    uint32_t host_function_count;
     std::string store_id;  // 16 bytes
     std::string engine;    // up to the first NUL of the 128-byte field
     uint32_t header_crc;
