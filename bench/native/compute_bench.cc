@@ -6,7 +6,7 @@
 //             Script::Compile/Run (V8's samples/hello-world.cc).
 //   kenshell  a libkenv8 shell (the SnapshotCreator isolate kenshell runs)
 //             with the product runtime installed (src/KenShell/Runtime:
-//             inspect.js + prelude.js, wrapped as Runtime/Prelude.cs does),
+//             inspect.js + prelude/*.js, wrapped as Runtime/Prelude.cs does),
 //             each file one turn through kenv8_shell_eval (REPL mode), the
 //             results read back through console.log.
 //   restored  the same shell checkpointed after loading (fork +
@@ -35,6 +35,7 @@
 #include <v8.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -67,6 +68,20 @@ std::string ReadFileOrDie(const std::string& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// The runtime exactly as src/KenShell/Runtime/Prelude.cs builds it:
+// inspect.js, then the prelude's sections in the order of their names.
+std::string RuntimeSource(const std::string& root) {
+    const std::string runtime = root + "/src/KenShell/Runtime/";
+    std::vector<std::string> sections;
+    for (const auto& entry : std::filesystem::directory_iterator(runtime + "prelude")) {
+        if (entry.path().extension() == ".js") sections.push_back(entry.path().string());
+    }
+    std::sort(sections.begin(), sections.end());
+    std::string source = "(function (host) {\n'use strict';\n" + ReadFileOrDie(runtime + "inspect.js") + "\n";
+    for (const std::string& section : sections) source += ReadFileOrDie(section);
+    return source + "\n})";
 }
 
 [[noreturn]] void Die(const std::string& what) {
@@ -310,10 +325,7 @@ int main(int argc, char** argv) {
             long n = std::atol(argv[i + 2]);
             std::string file = argv[i + 3];
             i += 3;
-            const std::string rt = root + "/src/KenShell/Runtime/";
-            return MemoryChild(kind, n, file,
-                               "(function (host) {\n'use strict';\n" + ReadFileOrDie(rt + "inspect.js") + "\n" +
-                                   ReadFileOrDie(rt + "prelude.js") + "\n})");
+            return MemoryChild(kind, n, file, RuntimeSource(root));
         }
         else {
             std::fprintf(stderr, "usage: kenv8-compute --root REPO [--rounds N] [--skip-octane] [--skip-mix]\n");
@@ -349,10 +361,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     kenv8_initialize();
-    const std::string runtime = root + "/src/KenShell/Runtime/";
-    // As src/KenShell/Runtime/Prelude.cs builds it.
-    const std::string prelude = "(function (host) {\n'use strict';\n" + ReadFileOrDie(runtime + "inspect.js") +
-                                "\n" + ReadFileOrDie(runtime + "prelude.js") + "\n})";
+    const std::string prelude = RuntimeSource(root);
     char dir_template[] = "/tmp/kenv8-compute-XXXXXX";
     if (mkdtemp(dir_template) == nullptr) Die("mkdtemp failed");
     const std::string ckpt = std::string(dir_template) + "/bench.ckpt";

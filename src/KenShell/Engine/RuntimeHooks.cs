@@ -2,7 +2,7 @@ namespace KenShell.Engine;
 
 /// <summary>
 /// The C#↔JavaScript protocol, named once: the hooks object the runtime
-/// prelude returns (src/KenShell/Runtime/prelude.js, "hooks") and what each
+/// prelude returns (src/KenShell/Runtime/prelude/900-hooks.js) and what each
 /// name is for. Turns run with <see cref="JsShell.HookTurn(string, double)"/>
 /// and are logged with <see cref="HookTurnRecord"/>; queries are read-only
 /// (<see cref="JsShell.Query"/>, <see cref="JsShell.QueryText"/>) and must
