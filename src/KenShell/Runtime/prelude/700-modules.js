@@ -8,6 +8,42 @@
 // The section is a block: its captured built-ins and helpers are its own
 // (no clash with names other sections capture); it publishes `require` and
 // `module` on the global object.
+//
+// Node's built-in modules are provided by later sections, each calling
+// defineBuiltinModule(name, factory) once at store creation (`name` without
+// the node: prefix, e.g. 'path' or 'fs/promises'). The factory runs on the
+// first require of the module (its exports are then kept, as Node keeps a
+// built-in's); it may call requireBuiltin for the built-ins it uses. A
+// built-in in Node's list that no section defines fails with
+// ERR_UNKNOWN_BUILTIN_MODULE naming it.
+const BUILTIN_FACTORIES = new MapCtor();
+const BUILTIN_EXPORTS = new MapCtor();
+function defineBuiltinModule(name, factory) {
+  if (call(MapHas, BUILTIN_FACTORIES, name)) throw new TypeErrorCtor(`kenshell: built-in module '${name}' defined twice`);
+  call(MapSet, BUILTIN_FACTORIES, name, factory);
+}
+// The exports of a built-in module (name without node:), or undefined when
+// no section provides it.
+function requireBuiltin(name) {
+  if (call(MapHas, BUILTIN_EXPORTS, name)) {
+    const exports = call(MapGet, BUILTIN_EXPORTS, name);
+    if (exports === BUILTIN_LOADING) throw new TypeErrorCtor(`kenshell: built-in module '${name}' requires itself while loading`);
+    return exports;
+  }
+  const factory = call(MapGet, BUILTIN_FACTORIES, name);
+  if (factory === undefined) return undefined;
+  call(MapSet, BUILTIN_EXPORTS, name, BUILTIN_LOADING);
+  let ok = false;
+  try {
+    const exports = factory();
+    call(MapSet, BUILTIN_EXPORTS, name, exports);
+    ok = true;
+    return exports;
+  } finally {
+    if (!ok) call(MapDelete, BUILTIN_EXPORTS, name);
+  }
+}
+const BUILTIN_LOADING = { __proto__: null };
 {
 const ObjectPrototypeHasOwnProperty = uncurry(Object.prototype.hasOwnProperty);
 const StringPrototypeLastIndexOf = uncurry(String.prototype.lastIndexOf);
@@ -424,6 +460,14 @@ function resolveFrom(module, request) {
 
 function requireFrom(parent, request) {
   checkId(request);
+  // Built-ins first, as Node: require('fs') is the built-in even where a
+  // node_modules/fs exists.
+  const builtin = builtinName(request);
+  if (builtin !== null && call(MapGet, NODE_BUILTINS, builtin) !== undefined) {
+    const exports = requireBuiltin(builtin);
+    if (exports === undefined) throw builtinError(request);
+    return exports;
+  }
   if (requireDepth === 0) fsCache = new MapCtor();
   requireDepth++;
   try {
