@@ -247,10 +247,9 @@ public sealed class PersistentStore : IDisposable
     private bool CoveredBy(string path, ulong turn)
     {
         var segments = _layout.ListLogSegments();
-        for (int i = 0; i + 1 < segments.Count; i++)
+        for (int i = 0; i < segments.Count; i++)
         {
-            // Segment i holds the turns before segment i+1's first.
-            if (segments[i].Path == path) return segments[i + 1].FirstTurn <= turn + 1;
+            if (segments[i].Path == path) return StoreLayout.SegmentCoveredBy(segments, i, turn);
         }
         return false;
     }

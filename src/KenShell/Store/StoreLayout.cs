@@ -96,6 +96,20 @@ public sealed partial class StoreLayout
         return found;
     }
 
+    /// <summary>
+    /// Whether every turn segment <paramref name="index"/> of <paramref name="segments"/>
+    /// (as <see cref="ListLogSegments"/> returns them) holds is ≤ <paramref name="turn"/>.
+    /// The one place that says what a segment holds: segment i holds the turns before
+    /// segment i+1's first (its name), so no segment is read; the newest segment is open
+    /// ended, never covered.
+    /// </summary>
+    public static bool SegmentCoveredBy(IReadOnlyList<(ulong FirstTurn, string Path)> segments, int index, ulong turn)
+    {
+        if (index < 0 || index + 1 >= segments.Count) return false;
+        ulong nextFirst = segments[index + 1].FirstTurn;
+        return nextFirst != 0 && nextFirst - 1 <= turn;
+    }
+
     /// <summary>Leftovers of log segment creations that never completed.</summary>
     public IEnumerable<string> ListTemporaryLogFiles() =>
         System.IO.Directory.EnumerateFiles(Directory, Prefix + "log_*.tmp");

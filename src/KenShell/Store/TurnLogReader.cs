@@ -53,9 +53,8 @@ public sealed class TurnLogReader
         var segments = _layout.ListLogSegments();
         if (_skipThroughTurn > 0)
         {
-            // Segment i holds the turns before segment i+1's first.
             int skip = 0;
-            while (skip + 1 < segments.Count && segments[skip + 1].FirstTurn <= _skipThroughTurn + 1) skip++;
+            while (StoreLayout.SegmentCoveredBy(segments, skip, _skipThroughTurn)) skip++;
             segments = segments.Skip(skip).ToArray();
         }
         var state = new ReadState(segments, _expectedStoreId);
