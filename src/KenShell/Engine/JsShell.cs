@@ -16,6 +16,16 @@ public sealed class JsShell : IDisposable
     private JsShell(ShellHandle handle) => _handle = handle;
 
     /// <summary>The engine stamp checkpoints carry (V8 version and build flags).</summary>
+    /// <summary>
+    /// The folder to load libkenv8.so from instead of the one kenshell.dll is in
+    /// (KENSHELL_NATIVE_DIR, read by <c>Cli/</c>); only before the engine is first used.
+    /// </summary>
+    public static string? NativeDirectory
+    {
+        get => NativeMethods.Directory;
+        set => NativeMethods.Directory = value;
+    }
+
     public static string EngineId
     {
         get

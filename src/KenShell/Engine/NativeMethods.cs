@@ -11,16 +11,15 @@ internal static partial class NativeMethods
     static NativeMethods()
     {
         // libkenv8.so is copied next to kenshell.dll by the build; its rpath
-        // ($ORIGIN/../deps/...) finds libnode from there. KENSHELL_NATIVE_DIR
-        // overrides the folder (tests, benchmarks).
+        // ($ORIGIN/../deps/...) finds libnode from there. Directory
+        // (KENSHELL_NATIVE_DIR, read by Cli/) overrides the folder.
         NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
     }
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (name != Library) return IntPtr.Zero;
-        string? dir = Environment.GetEnvironmentVariable("KENSHELL_NATIVE_DIR");
-        foreach (string? candidate in new[] { dir, AppContext.BaseDirectory })
+        foreach (string? candidate in new[] { Directory, AppContext.BaseDirectory })
         {
             if (string.IsNullOrEmpty(candidate)) continue;
             string file = Path.Combine(candidate, "libkenv8.so");
@@ -28,6 +27,9 @@ internal static partial class NativeMethods
         }
         return IntPtr.Zero;
     }
+
+    /// <summary>Where to look for libkenv8.so first; set before the first call into it.</summary>
+    internal static string? Directory { get; set; }
 
     /// <summary>Forces the static constructor (and so the resolver) to run.</summary>
     internal static void EnsureResolver() { }

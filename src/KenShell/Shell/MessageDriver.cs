@@ -45,7 +45,8 @@ public sealed class MessageDriver : IDisposable, IProtocolStore
     }
 
     /// <summary>Binds the shell's address. Null (with a warning) when it cannot: the shell then runs without a network.</summary>
-    public static MessageDriver? Start(string address, byte[] storeId, TurnRunner runner, TextWriter stderr, NetworkFaults? faults = null)
+    /// <param name="faults">Faults to inject into what is sent (KENSHELL_NET_FAULTS); null for none.</param>
+    public static MessageDriver? Start(string address, byte[] storeId, TurnRunner runner, TextWriter stderr, NetworkFaults? faults)
     {
         if (!PeerAddress.TryParse(address, out PeerAddress? peer, out string? error))
         {
@@ -62,7 +63,6 @@ public sealed class MessageDriver : IDisposable, IProtocolStore
             stderr.WriteLine($"kenshell: warning: no messaging: cannot listen on {address}: {e.Message}. Messages sent stay queued.");
             return null;
         }
-        faults ??= NetworkFaults.FromEnvironment();
         IDatagramSender network = faults is { IsNone: false } ? new LossyTransport(udp, faults) : udp;
         return new MessageDriver(peer.ToString(), Incarnation.FromBytes(storeId), runner, stderr, udp, network);
     }

@@ -64,8 +64,7 @@ public sealed class CheckpointStore
     }
 
     /// <summary>How long a checkpoint child may run before it is killed and counted as failed.</summary>
-    public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMilliseconds(
-        int.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_TIMEOUT_MS"), out int ms) ? ms : 600_000);
+    public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// True when the store's files were removed under the running shell: a
