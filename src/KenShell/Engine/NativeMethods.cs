@@ -41,7 +41,7 @@ internal static partial class NativeMethods
     internal static partial IntPtr EngineId();
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_create")]
-    internal static unsafe partial ShellHandle ShellCreate(byte* blob, nuint blobLength, byte* error, nuint errorLength);
+    internal static unsafe partial int ShellCreate(byte* blob, nuint blobLength, out ShellHandle shell, byte* error, nuint errorLength);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_destroy")]
     internal static partial void ShellDestroy(IntPtr shell);
@@ -59,7 +59,7 @@ internal static partial class NativeMethods
     internal static partial int ShellHookTurn(ShellHandle shell, string name, double arg, out double result);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_query", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial double ShellQuery(ShellHandle shell, string name);
+    internal static partial int ShellQuery(ShellHandle shell, string name, out double answer);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_hook_turn_text", StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int ShellHookTurnText(ShellHandle shell, string name, byte* text, nuint length, out double result);
@@ -83,10 +83,11 @@ internal static partial class NativeMethods
     internal static partial void ShellHeap(ShellHandle shell, out ulong used, out ulong total);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_checkpoint_begin")]
-    internal static unsafe partial int ShellCheckpointBegin(ShellHandle shell, byte* path, ulong turn, byte* storeId, out ulong forkNanoseconds);
+    internal static unsafe partial int ShellCheckpointBegin(ShellHandle shell, byte* path, ulong turn, byte* storeId, out int pid,
+        out ulong forkNanoseconds, byte* error, nuint errorLength);
 
     [LibraryImport(Library, EntryPoint = "kenv8_checkpoint_wait")]
-    internal static unsafe partial int CheckpointWait(int pid, int timeoutMs, byte* detail, nuint detailLength);
+    internal static unsafe partial int CheckpointWait(int pid, int timeoutMs, out int running, byte* detail, nuint detailLength);
 
     [LibraryImport(Library, EntryPoint = "kenv8_host_function_count")]
     internal static partial uint HostFunctionCount();
