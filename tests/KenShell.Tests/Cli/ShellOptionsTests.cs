@@ -70,6 +70,19 @@ public sealed partial class ShellOptionsTests
         Assert.Contains("KENSHELL_NET_FAULTS", e.Message);
     }
 
+    [Fact]
+    public void ABadValueIsAClearErrorBeforeTheStoreIsTouched()
+    {
+        using var dir = new StoreDirectory();
+        foreach ((string name, string value) in new[] { ("KENSHELL_NET_FAULTS", "loss=2"), ("KENSHELL_FAULT", "nonsense") })
+        {
+            KenshellResult r = Kenshell.RunWith(new Dictionary<string, string> { [name] = value }, dir.Path, "1 + 1\n");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains(name, r.Stderr);
+            Assert.Empty(Directory.GetFiles(dir.Path));
+        }
+    }
+
     private static IEnumerable<string> Sources(string folder, params string[] patterns) =>
         patterns.SelectMany(p => Directory.EnumerateFiles(KenshellPaths.RepositoryFile(folder), p, SearchOption.AllDirectories));
 
