@@ -158,8 +158,8 @@ using ShellPtr = std::unique_ptr<kenv8_shell, ShellDeleter>;
 
 ShellPtr NewShell(const uint8_t* blob, size_t len) {
     char err[512] = {0};
-    kenv8_shell* s = kenv8_shell_create(blob, len, err, sizeof err);
-    if (s == nullptr) Die("kenv8_shell_create(%s): %s", blob ? "blob" : "fresh", err);
+    kenv8_shell* s = nullptr;
+    if (kenv8_shell_create(blob, len, &s, err, sizeof err) != 0) Die("kenv8_shell_create(%s): %s", blob ? "blob" : "fresh", err);
     return ShellPtr(s);
 }
 
@@ -542,24 +542,25 @@ int main(int argc, char** argv) {
 
                 uint64_t fork_ns = 0;
                 start = NowNs();
-                int pid = kenv8_shell_checkpoint_begin(shell.get(), path.c_str(),
-                                                       static_cast<uint64_t>(rep + 1), store_id,
-                                                       &fork_ns);
-                if (pid <= 0) Die("kenv8_shell_checkpoint_begin: %s", std::strerror(-pid));
+                int pid = 0;
+                char detail[512] = {0};
+                if (kenv8_shell_checkpoint_begin(shell.get(), path.c_str(), static_cast<uint64_t>(rep + 1),
+                                                 store_id, &pid, &fork_ns, detail, sizeof detail) != 0) {
+                    Die("kenv8_shell_checkpoint_begin: %s", detail);
+                }
                 // Poll without blocking (kenv8_checkpoint_wait's own backoff
                 // sleeps up to 3.2 ms, too coarse for small heaps).
-                char detail[512] = {0};
-                int rc;
+                int rc, running = 0;
                 const uint64_t deadline = start + 600ull * 1000000000ull;
-                while ((rc = kenv8_checkpoint_wait(pid, 0, detail, sizeof detail)) == 2) {
+                while ((rc = kenv8_checkpoint_wait(pid, 0, &running, detail, sizeof detail)) == 0 && running) {
                     if (NowNs() > deadline) {
-                        rc = kenv8_checkpoint_wait(pid, 1, detail, sizeof detail);
+                        rc = kenv8_checkpoint_wait(pid, 1, nullptr, detail, sizeof detail);
                         break;
                     }
                     usleep(100);
                 }
                 uint64_t total_ns = NowNs() - start;
-                if (rc != 1) Die("checkpoint of %gMB failed (%d): %s", r.target_mb, rc, detail);
+                if (rc != 0) Die("checkpoint of %gMB failed (%d): %s", r.target_mb, rc, detail);
                 r.fork_ms.push_back(Ms(fork_ns));
                 r.ckpt_ms.push_back(Ms(total_ns));
                 struct stat st;

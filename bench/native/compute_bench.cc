@@ -162,9 +162,10 @@ public:
     // a fresh shell).
     KenshellEngine(const std::string& prelude, const std::string& blob) {
         char err[1024] = "";
-        shell_ = kenv8_shell_create(blob.empty() ? nullptr : reinterpret_cast<const uint8_t*>(blob.data()),
-                                    blob.size(), err, sizeof err);
-        if (shell_ == nullptr) Die(std::string("kenv8_shell_create: ") + err);
+        if (kenv8_shell_create(blob.empty() ? nullptr : reinterpret_cast<const uint8_t*>(blob.data()),
+                               blob.size(), &shell_, err, sizeof err) != 0) {
+            Die(std::string("kenv8_shell_create: ") + err);
+        }
         if (blob.empty() &&
             kenv8_shell_install_prelude(shell_, prelude.data(), prelude.size(), err, sizeof err) != 0) {
             Die(std::string("prelude: ") + err);
@@ -241,9 +242,11 @@ int MemoryChild(const std::string& kind, long n, const std::string& file, const 
         KenshellEngine engine(prelude, "");
         engine.Load(DataScript(n), "data");
         uint8_t store_id[16] = {0};
-        int pid = kenv8_shell_checkpoint_begin(engine.shell(), file.c_str(), 1, store_id, nullptr);
+        int pid = 0;
         char detail[512] = "";
-        if (pid <= 0 || kenv8_checkpoint_wait(pid, 600000, detail, sizeof detail) != 1) {
+        if (kenv8_shell_checkpoint_begin(engine.shell(), file.c_str(), 1, store_id, &pid, nullptr, detail,
+                                         sizeof detail) != 0 ||
+            kenv8_checkpoint_wait(pid, 600000, nullptr, detail, sizeof detail) != 0) {
             Die(std::string("checkpoint failed: ") + detail);
         }
         touch = engine.Value(kTouch);
@@ -381,9 +384,11 @@ int main(int argc, char** argv) {
         // The checkpoint the restored engine starts from: taken after
         // loading, before anything ran hot.
         uint8_t store_id[16] = {0};
-        int pid = kenv8_shell_checkpoint_begin(fresh.shell(), ckpt.c_str(), 1, store_id, nullptr);
+        int pid = 0;
         char detail[512] = "";
-        if (pid <= 0 || kenv8_checkpoint_wait(pid, 120000, detail, sizeof detail) != 1) {
+        if (kenv8_shell_checkpoint_begin(fresh.shell(), ckpt.c_str(), 1, store_id, &pid, nullptr, detail,
+                                         sizeof detail) != 0 ||
+            kenv8_checkpoint_wait(pid, 120000, nullptr, detail, sizeof detail) != 0) {
             Die(std::string("checkpoint failed: ") + detail);
         }
     }

@@ -10,6 +10,15 @@
  * Threading: every kenv8_shell_* call except kenv8_shell_interrupt must be
  * made from the thread that created the shell (the isolate stays entered on
  * it, and a checkpoint forks that thread).
+ *
+ * Errors, one convention: a call that can fail returns int, 0 on success and
+ * -1 on failure, and writes what went wrong (UTF-8, truncated, always NUL
+ * terminated) into the caller's `err` buffer of `err_len` bytes when it has
+ * one; what a call produces comes back through out parameters. Turns are
+ * not calls that fail: kenv8_shell_eval* and kenv8_shell_hook_turn* return
+ * the turn's kenv8_status (a turn that throws completed), and only
+ * KENV8_FAILED means the engine failed, described by kenv8_shell_last_error.
+ * Calls that cannot fail return their answer directly.
  */
 #ifndef KENV8_H
 #define KENV8_H
@@ -54,9 +63,10 @@ KENV8_EXPORT const char* kenv8_engine_id(void);
  * otherwise it is deserialized from a checkpoint blob previously produced by
  * kenv8_shell_checkpoint_begin. The caller MUST have verified the blob's
  * checksum: V8 checks only the version string here and aborts the process
- * on a damaged blob. Returns NULL on failure with a message in err. */
-KENV8_EXPORT kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_len,
-                                             char* err, size_t err_len);
+ * on a damaged blob. 0 with the shell in *shell, or -1 with a message in
+ * err (and *shell NULL). */
+KENV8_EXPORT int kenv8_shell_create(const uint8_t* blob, size_t blob_len, kenv8_shell** shell,
+                                    char* err, size_t err_len);
 KENV8_EXPORT void kenv8_shell_destroy(kenv8_shell* shell);
 
 /* Installs the runtime prelude into a fresh context. Outside values it takes
@@ -99,9 +109,10 @@ KENV8_EXPORT kenv8_status kenv8_shell_hook_turn(kenv8_shell* shell, const char* 
                                                 double* result);
 
 /* Asks the prelude hook `name` a read-only question outside any turn (e.g.
- * when the next timer is due). The hook must not change the heap. NaN if
- * the hook is missing or fails. */
-KENV8_EXPORT double kenv8_shell_query(kenv8_shell* shell, const char* name);
+ * when the next timer is due). The hook must not change the heap. 0 with
+ * the number in *answer; -1 (and *answer NaN) when the hook is missing,
+ * throws or answers no number ("no answer": nothing more to say, so no err). */
+KENV8_EXPORT int kenv8_shell_query(kenv8_shell* shell, const char* name, double* answer);
 
 /* kenv8_shell_hook_turn with a UTF-8 string argument (a delivered message). */
 KENV8_EXPORT kenv8_status kenv8_shell_hook_turn_text(kenv8_shell* shell, const char* name,
@@ -145,20 +156,23 @@ KENV8_EXPORT void kenv8_shell_heap(kenv8_shell* shell, uint64_t* used, uint64_t*
  * kenv8_shell_checkpoint_begin forks. The child serializes the heap with
  * SnapshotCreator::CreateBlob, writes `path` (header + blob, see
  * checkpoint_format.h), fsyncs it and _exits; it never returns. The parent
- * returns the child's pid at once (or -errno) and goes on; it must reap the
- * child with kenv8_checkpoint_wait. The child's stderr is captured (in a
- * memfd) so that a V8 fatal error in the child can be reported by
- * kenv8_checkpoint_wait. `fork_ns` receives the time the fork took.
+ * returns at once with 0 and the child's pid in *pid (or -1 when the fork
+ * failed, why in err) and goes on; it must reap the child with
+ * kenv8_checkpoint_wait. The child's stderr is captured (in a memfd) so that
+ * a V8 fatal error in the child can be reported by kenv8_checkpoint_wait.
+ * `fork_ns` (may be NULL) receives the time the fork took.
  */
 KENV8_EXPORT int kenv8_shell_checkpoint_begin(kenv8_shell* shell, const char* path,
-                                              uint64_t turn, const uint8_t store_id[16],
-                                              uint64_t* fork_ns);
+                                              uint64_t turn, const uint8_t store_id[16], int* pid,
+                                              uint64_t* fork_ns, char* err, size_t err_len);
 
-/* Waits up to timeout_ms for a checkpoint child. Returns 1 when it exited
- * successfully, 0 when it failed (status written to `detail`), -1 on timeout
- * (the child is then killed and reaped: a failed checkpoint), and 2 when
- * timeout_ms == 0 and the child is still running. */
-KENV8_EXPORT int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size_t detail_len);
+/* Waits up to timeout_ms for a checkpoint child. 0 when it exited having
+ * written the checkpoint, or, only with timeout_ms == 0, when it is still
+ * running: then *running (may be NULL) is 1, else 0. -1 when the checkpoint
+ * failed: the child failed or died (how, and what it said, in err), ran past
+ * timeout_ms (it is then killed and reaped), or could not be waited for. */
+KENV8_EXPORT int kenv8_checkpoint_wait(int pid, int timeout_ms, int* running, char* err,
+                                       size_t err_len);
 
 /* Number of host functions in the external-reference table. A checkpoint
  * written with more than this many cannot be loaded by this build. */

@@ -2,6 +2,7 @@
 // conversions only.
 #include <v8.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -71,8 +72,9 @@ extern "C" int kenv8_initialize(void) {
 
 extern "C" const char* kenv8_engine_id(void) { return kenv8::EngineId(); }
 
-extern "C" kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_len, char* err,
-                                           size_t err_len) {
+extern "C" int kenv8_shell_create(const uint8_t* blob, size_t blob_len, kenv8_shell** out,
+                                  char* err, size_t err_len) {
+    *out = nullptr;
     kenv8_initialize();
     std::string error;
     std::string data;
@@ -80,9 +82,10 @@ extern "C" kenv8_shell* kenv8_shell_create(const uint8_t* blob, size_t blob_len,
     auto shell = kenv8::Shell::Create(std::move(data), &error);
     if (!shell) {
         CopyError(error, err, err_len);
-        return nullptr;
+        return -1;
     }
-    return reinterpret_cast<kenv8_shell*>(shell.release());
+    *out = reinterpret_cast<kenv8_shell*>(shell.release());
+    return 0;
 }
 
 extern "C" void kenv8_shell_destroy(kenv8_shell* shell) { delete AsShell(shell); }
@@ -159,8 +162,10 @@ extern "C" kenv8_status kenv8_shell_hook_turn(kenv8_shell* shell, const char* na
     return AsShell(shell)->HookTurn(name, arg, result != nullptr ? result : &ignored);
 }
 
-extern "C" double kenv8_shell_query(kenv8_shell* shell, const char* name) {
-    return AsShell(shell)->Query(name);
+extern "C" int kenv8_shell_query(kenv8_shell* shell, const char* name, double* answer) {
+    // Shell::Query answers NaN for "no answer" (missing hook, a throw, not a number).
+    *answer = AsShell(shell)->Query(name);
+    return std::isnan(*answer) ? -1 : 0;
 }
 
 extern "C" kenv8_status kenv8_shell_hook_turn_text(kenv8_shell* shell, const char* name,

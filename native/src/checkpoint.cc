@@ -150,7 +150,9 @@ void Shell::WriteCheckpointAndExit(const char* path, uint64_t turn, const uint8_
 using kenv8::Shell;
 
 extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* path, uint64_t turn,
-                                            const uint8_t store_id[16], uint64_t* fork_ns) {
+                                            const uint8_t store_id[16], int* child, uint64_t* fork_ns,
+                                            char* error, size_t error_len) {
+    *child = 0;
     auto* shell = reinterpret_cast<Shell*>(handle);
     int diag = memfd_create("kenv8-checkpoint-stderr", MFD_CLOEXEC);
     pid_t parent = getpid();
@@ -166,7 +168,8 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     if (pid < 0) {
         int err = errno;
         if (diag >= 0) close(diag);
-        return -err;
+        if (error != nullptr && error_len > 0) std::snprintf(error, error_len, "fork failed: %s", std::strerror(err));
+        return -1;
     }
     if (pid == 0) {
         // The child. If the shell dies, a half-written checkpoint nobody will
@@ -205,11 +208,14 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
         std::lock_guard<std::mutex> lock(kenv8::g_diag_mutex);
         kenv8::g_diag_fds[pid] = diag;
     }
-    return pid;
+    *child = pid;
+    return 0;
 }
 
-extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size_t detail_len) {
+extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, int* running, char* detail,
+                                     size_t detail_len) {
     if (detail != nullptr && detail_len > 0) detail[0] = '\0';
+    if (running != nullptr) *running = 0;
     int status = 0;
     pid_t done = 0;
     uint64_t deadline = kenv8::NowNs() + static_cast<uint64_t>(timeout_ms) * 1000000ull;
@@ -226,7 +232,10 @@ extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size
             wait_errno = errno;
             break;
         }
-        if (timeout_ms == 0) return 2;
+        if (timeout_ms == 0) {
+            if (running != nullptr) *running = 1;
+            return 0;
+        }
         if (kenv8::NowNs() >= deadline) {
             // A child that overruns its budget is a failed checkpoint, never
             // a hung shell.
@@ -287,7 +296,7 @@ extern "C" int kenv8_checkpoint_wait(int pid, int timeout_ms, char* detail, size
         std::snprintf(detail, detail_len, "checkpoint writer %s%s%s", how.c_str(),
                       text.empty() ? "" : ": ", text.c_str());
     }
-    return timed_out ? -1 : (ok ? 1 : 0);
+    return ok ? 0 : -1;
 }
 
 extern "C" uint32_t kenv8_checkpoint_header_size(void) {

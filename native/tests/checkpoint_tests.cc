@@ -106,7 +106,7 @@ TEST(Checkpoint, RoundTripPreservesTheHeapAndTheHeader) {
 
     const std::string path = dir.Path("one.ckpt.tmp");
     CheckpointResult r = Checkpoint(parent->get(), path, 42, TestStoreId());
-    ASSERT_EQ(1, r.wait) << r.detail;
+    ASSERT_EQ(0, r.wait) << r.detail;
     EXPECT_EQ("", r.detail);
     EXPECT_GT(r.fork_ns, 0u);
 
@@ -137,7 +137,7 @@ TEST(Checkpoint, RoundTripPreservesTheHeapAndTheHeader) {
               parent->Value("resolveIt(1); await waiting; log.join()"));
     const std::string path2 = dir.Path("two.ckpt.tmp");
     CheckpointResult r2 = Checkpoint(parent->get(), path2, 43, TestStoreId());
-    EXPECT_EQ(1, r2.wait) << r2.detail;
+    EXPECT_EQ(0, r2.wait) << r2.detail;
     std::string file2;
     ASSERT_TRUE(ReadFile(path2, &file2));
     ASSERT_GT(file2.size(), kHeaderSize);
@@ -256,7 +256,7 @@ TEST(Checkpoint, AnIntlObjectKillsTheChildAndTheShellGoesOn) {
     // Intl objects keep ICU objects behind a Foreign with a global handle:
     // CreateBlob fails CHECK(handle_checker.CheckGlobalAndEternalHandles())
     // and the child dies of SIGTRAP.
-    EXPECT_EQ(0, r.wait);
+    EXPECT_EQ(-1, r.wait);
     EXPECT_TRUE(Contains(r.detail, "signal")) << r.detail;
     EXPECT_TRUE(Contains(r.detail, "global handle not serialized") ||
                 Contains(r.detail, "Check failed"))
@@ -287,7 +287,7 @@ TEST(Checkpoint, AFinalizationRegistryWithAPendingCellIsSaved) {
                            "globalThis.target = {}; globalThis.token = {};"
                            "fr.register(target, 'held', token); 'registered'"));
     CheckpointResult r = Checkpoint(shell->get(), dir.Path("fr.ckpt"), 1, TestStoreId());
-    ASSERT_EQ(1, r.wait) << r.detail;
+    ASSERT_EQ(0, r.wait) << r.detail;
     EXPECT_EQ("ok", shell->Value("'ok'"));
     std::string file;
     ASSERT_TRUE(ReadFile(dir.Path("fr.ckpt"), &file));
@@ -310,21 +310,25 @@ TEST(Checkpoint, WaitWithZeroTimeoutPollsUntilTheChildIsDone) {
 
     std::fflush(nullptr);
     uint64_t fork_ns = 0;
-    int pid = kenv8_shell_checkpoint_begin(shell->get(), dir.Path("big.ckpt").c_str(), 7,
-                                           TestStoreId(), &fork_ns);
-    ASSERT_GT(pid, 0);
+    int pid = 0;
     char detail[512] = "x";
-    EXPECT_EQ(2, kenv8_checkpoint_wait(pid, 0, detail, sizeof detail));
+    ASSERT_EQ(0, kenv8_shell_checkpoint_begin(shell->get(), dir.Path("big.ckpt").c_str(), 7,
+                                              TestStoreId(), &pid, &fork_ns, detail, sizeof detail));
+    ASSERT_GT(pid, 0);
+    int running = 0;
+    EXPECT_EQ(0, kenv8_checkpoint_wait(pid, 0, &running, detail, sizeof detail));
+    EXPECT_EQ(1, running);
     // The parent runs turns while the child works.
     EXPECT_EQ("500001", shell->Value("big.push(1)"));
-    int polls = 0, rc = 2;
+    int polls = 0, rc = 0;
     auto deadline = Clock::now() + std::chrono::seconds(60);
-    while (rc == 2 && Clock::now() < deadline) {
-        rc = kenv8_checkpoint_wait(pid, 0, detail, sizeof detail);
+    while (rc == 0 && running == 1 && Clock::now() < deadline) {
+        rc = kenv8_checkpoint_wait(pid, 0, &running, detail, sizeof detail);
         ++polls;
-        if (rc == 2) usleep(5000);
+        if (rc == 0 && running == 1) usleep(5000);
     }
-    EXPECT_EQ(1, rc) << detail;
+    EXPECT_EQ(0, rc) << detail;
+    EXPECT_EQ(0, running);
     EXPECT_GT(polls, 1);
     std::string file;
     ASSERT_TRUE(ReadFile(dir.Path("big.ckpt"), &file));
@@ -339,11 +343,11 @@ TEST(Checkpoint, WaitTimeoutKillsAndReapsTheChild) {
     ASSERT_TRUE(shell);
     ASSERT_EQ("500000", shell->Value(kBigHeap));
     std::fflush(nullptr);
-    int pid = kenv8_shell_checkpoint_begin(shell->get(), dir.Path("slow.ckpt").c_str(), 1,
-                                           TestStoreId(), nullptr);
-    ASSERT_GT(pid, 0);
+    int pid = 0;
     char detail[512] = "";
-    EXPECT_EQ(-1, kenv8_checkpoint_wait(pid, 20, detail, sizeof detail));
+    ASSERT_EQ(0, kenv8_shell_checkpoint_begin(shell->get(), dir.Path("slow.ckpt").c_str(), 1,
+                                              TestStoreId(), &pid, nullptr, detail, sizeof detail));
+    EXPECT_EQ(-1, kenv8_checkpoint_wait(pid, 20, nullptr, detail, sizeof detail));
     EXPECT_TRUE(Contains(detail, "timed out")) << detail;
     // Reaped: no zombie left behind.
     errno = 0;
@@ -354,7 +358,7 @@ TEST(Checkpoint, WaitTimeoutKillsAndReapsTheChild) {
 
 TEST(Checkpoint, WaitForAPidThatIsNotAChildFails) {
     char detail[512] = "";
-    EXPECT_EQ(0, kenv8_checkpoint_wait(getpid(), 100, detail, sizeof detail));
+    EXPECT_EQ(-1, kenv8_checkpoint_wait(getpid(), 100, nullptr, detail, sizeof detail));
     EXPECT_NE(std::string(""), detail);
 }
 
@@ -364,7 +368,7 @@ TEST(Checkpoint, AnUnwritablePathFailsWithOpenInTheDetail) {
     auto shell = TestShell::Fresh();
     ASSERT_TRUE(shell);
     CheckpointResult r = Checkpoint(shell->get(), "/nonexistent/dir/x", 1, TestStoreId());
-    EXPECT_EQ(0, r.wait);
+    EXPECT_EQ(-1, r.wait);
     EXPECT_TRUE(Contains(r.detail, "open")) << r.detail;
     EXPECT_TRUE(Contains(r.detail, "No such file or directory")) << r.detail;
     EXPECT_TRUE(Contains(r.detail, "exited with status")) << r.detail;
@@ -474,13 +478,13 @@ TEST(Checkpoint, TheChildWritesNothingToTheParentsStdout) {
         // Deliberately left in this process's stdio buffer across the fork
         // (no newline, no fflush): it must come out once, from the parent.
         std::printf("unflushed-before-fork");
-        int pid = kenv8_shell_checkpoint_begin(shell->get(), dir.Path("intl.ckpt").c_str(), 1,
-                                               TestStoreId(), nullptr);
-        ASSERT_GT(pid, 0);
-        wait = kenv8_checkpoint_wait(pid, 30000, detail, sizeof detail);
+        int pid = 0;
+        ASSERT_EQ(0, kenv8_shell_checkpoint_begin(shell->get(), dir.Path("intl.ckpt").c_str(), 1,
+                                                  TestStoreId(), &pid, nullptr, detail, sizeof detail));
+        wait = kenv8_checkpoint_wait(pid, 30000, nullptr, detail, sizeof detail);
         captured = capture.Restore();
     }
-    EXPECT_EQ(0, wait);
+    EXPECT_EQ(-1, wait);
     EXPECT_EQ("unflushed-before-fork", captured);
     EXPECT_TRUE(Contains(detail, "global handle not serialized")) << detail;
 }

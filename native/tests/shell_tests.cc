@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -93,15 +94,15 @@ TEST(Prelude, InstallReportsErrors) {
     for (const char* bad : {"42", "(function () { throw new Error('prelude boom') })", "(function (",
                             "(function (host) { return 1 })"}) {
         SCOPED_TRACE(bad);
-        kenv8_shell* s = kenv8_shell_create(nullptr, 0, err, sizeof err);
-        ASSERT_NE(nullptr, s) << err;
+        kenv8_shell* s = nullptr;
+        ASSERT_EQ(0, kenv8_shell_create(nullptr, 0, &s, err, sizeof err)) << err;
         err[0] = '\0';
         EXPECT_NE(0, kenv8_shell_install_prelude(s, bad, std::strlen(bad), err, sizeof err));
         EXPECT_NE(std::string(""), err);
         kenv8_shell_destroy(s);
     }
-    kenv8_shell* s = kenv8_shell_create(nullptr, 0, err, sizeof err);
-    ASSERT_NE(nullptr, s);
+    kenv8_shell* s = nullptr;
+    ASSERT_EQ(0, kenv8_shell_create(nullptr, 0, &s, err, sizeof err)) << err;
     const char* throwing = "(function () { throw new Error('prelude boom') })";
     kenv8_shell_install_prelude(s, throwing, std::strlen(throwing), err, sizeof err);
     EXPECT_NE(nullptr, std::strstr(err, "prelude boom")) << err;
@@ -551,4 +552,22 @@ TEST(OutOfMemory, DISABLED_OneAllocationLargerThanTheHeapLimitFailsTheTurn) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(RunOutOfMemoryTurn("var c = new Array(3e7).fill(1.5); c.length"),
                 ::testing::ExitedWithCode(0), "status=FAILED");
+}
+
+// kenv8.h's one error convention, on the query: 0 with the number in the out
+// parameter, or -1 (and NaN there) when there is no answer.
+TEST(Abi, AQueryReturnsZeroWithItsAnswerOrMinusOneWithoutOne) {
+    const char* prelude =
+        "(function (host) { return { finishTurn() { return 0 }, answer() { return 42 },"
+        " throws() { throw new Error('no') }, text() { return 'x' } }; })";
+    auto shell = TestShell::Fresh(prelude);
+    ASSERT_TRUE(shell);
+    double answer = 0;
+    EXPECT_EQ(0, kenv8_shell_query(shell->get(), "answer", &answer));
+    EXPECT_EQ(42, answer);
+    for (const char* name : {"throws", "text", "missing"}) {
+        answer = 0;
+        EXPECT_EQ(-1, kenv8_shell_query(shell->get(), name, &answer)) << name;
+        EXPECT_TRUE(std::isnan(answer)) << name;
+    }
 }

@@ -99,8 +99,8 @@ const char* StatusName(int status) {
 
 std::unique_ptr<TestShell> TestShell::Fresh(const char* prelude) {
     char err[1024] = "";
-    kenv8_shell* shell = kenv8_shell_create(nullptr, 0, err, sizeof err);
-    if (shell == nullptr) {
+    kenv8_shell* shell = nullptr;
+    if (kenv8_shell_create(nullptr, 0, &shell, err, sizeof err) != 0) {
         ADD_FAILURE() << "kenv8_shell_create failed: " << err;
         return nullptr;
     }
@@ -114,9 +114,9 @@ std::unique_ptr<TestShell> TestShell::Fresh(const char* prelude) {
 
 std::unique_ptr<TestShell> TestShell::FromBlob(const std::string& blob, std::string* error) {
     char err[1024] = "";
-    kenv8_shell* shell = kenv8_shell_create(reinterpret_cast<const uint8_t*>(blob.data()),
-                                            blob.size(), err, sizeof err);
-    if (shell == nullptr) {
+    kenv8_shell* shell = nullptr;
+    if (kenv8_shell_create(reinterpret_cast<const uint8_t*>(blob.data()), blob.size(), &shell, err,
+                           sizeof err) != 0) {
         if (error != nullptr) *error = err;
         return nullptr;
     }
@@ -180,11 +180,12 @@ CheckpointResult Checkpoint(kenv8_shell* shell, const std::string& path, uint64_
     // The child inherits stdio buffers; flush them so that nothing the test
     // process has printed can be written out a second time by the child.
     fflush(nullptr);
-    result.pid = kenv8_shell_checkpoint_begin(shell, path.c_str(), turn, store_id, &result.fork_ns);
-    EXPECT_GT(result.pid, 0) << "checkpoint_begin: " << strerror(-result.pid);
-    if (result.pid <= 0) return result;
     char detail[1024] = "";
-    result.wait = kenv8_checkpoint_wait(result.pid, timeout_ms, detail, sizeof detail);
+    int begun = kenv8_shell_checkpoint_begin(shell, path.c_str(), turn, store_id, &result.pid,
+                                             &result.fork_ns, detail, sizeof detail);
+    EXPECT_EQ(0, begun) << "checkpoint_begin: " << detail;
+    if (begun != 0) return result;
+    result.wait = kenv8_checkpoint_wait(result.pid, timeout_ms, nullptr, detail, sizeof detail);
     result.detail = detail;
     return result;
 }
@@ -237,8 +238,8 @@ ParsedHeader ParseHeader(const std::string& file) {
 
 std::string CheckpointBlob(kenv8_shell* shell, const std::string& path, uint64_t turn) {
     CheckpointResult r = Checkpoint(shell, path, turn, TestStoreId());
-    EXPECT_EQ(1, r.wait) << "checkpoint failed: " << r.detail;
-    if (r.wait != 1) return "";
+    EXPECT_EQ(0, r.wait) << "checkpoint failed: " << r.detail;
+    if (r.wait != 0) return "";
     std::string file;
     EXPECT_TRUE(ReadFile(path, &file)) << path;
     EXPECT_GT(file.size(), kHeaderSize);

@@ -86,8 +86,8 @@ private:
 };
 
 struct CheckpointResult {
-    int pid = 0;           // kenv8_shell_checkpoint_begin's result
-    int wait = -100;       // kenv8_checkpoint_wait's result
+    int pid = 0;           // the child kenv8_shell_checkpoint_begin forked
+    int wait = -100;       // kenv8_checkpoint_wait's result: 0 written, -1 failed
     std::string detail;    // its detail text
     uint64_t fork_ns = 0;
 };

@@ -56,14 +56,22 @@ public static class ShellCommand
             rebuild,
             wait,
         };
-        root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(script), result.GetValue(dir), result.GetValue(eval),
-            result.GetValue(keepLog), result.GetValue(rebuild), result.GetValue(wait)));
+        root.SetAction(result => Run(new ShellOptions
+        {
+            Address = result.GetValue(address)!,
+            ScriptFile = result.GetValue(script),
+            Directory = result.GetValue(dir),
+            Eval = result.GetValue(eval),
+            KeepLog = result.GetValue(keepLog),
+            Rebuild = result.GetValue(rebuild),
+            WaitForTimers = result.GetValue(wait),
+        }));
         return root;
     }
 
     private const string Usage = "usage: kenshell ADDRESS [FILE.js] [--dir DIR] [--eval CODE] [--wait] [--keep-log] [--rebuild] (kenshell --help says more)";
 
-    private static int Run(string address, string? scriptFile, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers)
+    private static int Run(ShellOptions commandLine)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         // Synchronized: background checkpoints report from a worker thread.
@@ -71,7 +79,7 @@ public static class ShellCommand
         // The parser hands an option it does not know to the ADDRESS or FILE
         // argument (`kenshell ADDR --foo` tried to read a file named --foo).
         // A file whose name starts with '-' can still be given as ./-name.
-        foreach (string? value in new[] { address, scriptFile })
+        foreach (string? value in new[] { commandLine.Address, commandLine.ScriptFile })
         {
             if (value is { Length: > 1 } && value[0] == '-')
             {
@@ -80,12 +88,28 @@ public static class ShellCommand
                 return ExitError;
             }
         }
+        // The environment is read here, once; everything below gets values.
+        ShellOptions options;
+        try
+        {
+            options = ShellOptions.Read(commandLine, Environment.GetEnvironmentVariable);
+            FaultInjection.Configure(options.CrashAt, options.Faults);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            stderr.WriteLine($"kenshell: {e.Message}");
+            return ExitError;
+        }
+        JsShell.NativeDirectory = options.NativeDirectory;
+        string address = options.Address;
+        string? scriptFile = options.ScriptFile;
+        string? code = options.Eval;
         if (StoreLayout.ValidateAddress(address) is { } problem)
         {
             stderr.WriteLine($"kenshell: {problem}");
             return ExitError;
         }
-        directory ??= Environment.CurrentDirectory;
+        string directory = options.Directory ?? Environment.CurrentDirectory;
         if (!Directory.Exists(directory))
         {
             stderr.WriteLine($"kenshell: the directory {directory} does not exist");
@@ -127,9 +151,11 @@ public static class ShellCommand
         {
             // The shell's identity as the network knows it (canonical form).
             string identity = KenShell.Messaging.PeerAddress.TryParse(address, out var peer) ? peer.ToString() : address;
-            using var store = new PersistentStore(layout, stderr, CheckpointPolicy.FromEnvironment(keepLog),
-                progressOnTerminal: !Console.IsErrorRedirected)
+            var policy = CheckpointPolicy.Default(options.KeepLog, options.CheckpointEveryTurns) with { CheckpointTimeout = options.CheckpointTimeout };
+            using var store = new PersistentStore(layout, stderr, policy, progressOnTerminal: !Console.IsErrorRedirected)
             {
+                Trace = options.Trace,
+                ProgressAfter = options.ProgressAfter,
                 PrepareShell = heap => heap.QueryText(RuntimeHooks.SetIdentity, identity),
                 Lock = storeLock,
             };
@@ -137,7 +163,7 @@ public static class ShellCommand
             RecoveryReport report;
             try
             {
-                (shell, report) = store.Open(Prelude.Source, rebuild);
+                (shell, report) = store.Open(Prelude.Source, options.Rebuild);
             }
             catch (EngineMismatchException e)
             {
@@ -155,17 +181,15 @@ public static class ShellCommand
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
             // --eval runs one turn and exits: no network for it.
-            // KENSHELL_NO_NETWORK=1 runs without listening (tests that start
-            // many shells on one address at once).
-            bool network = code is null && Environment.GetEnvironmentVariable("KENSHELL_NO_NETWORK") != "1";
-            using MessageDriver? messages = network ? MessageDriver.Start(identity, store.Checkpoints.StoreId, runner, stderr) : null;
+            bool network = code is null && !options.NoNetwork;
+            using MessageDriver? messages = network ? MessageDriver.Start(identity, store.Checkpoints.StoreId, runner, stderr, options.NetworkFaults) : null;
             if (messages is not null)
             {
                 messages.Load();
                 runner.TurnCommitted += messages.AfterTurn;
             }
-            LineEditor? editor = interactive ? OpenLineEditor(layout, runner, stdout, stderr) : null;
-            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers, messages, editor);
+            LineEditor? editor = interactive ? OpenLineEditor(layout, runner, stdout, stderr, options.Term) : null;
+            using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, options.WaitForTimers, messages, editor);
             try
             {
                 int exit = code is not null ? session.RunOnce(code)
@@ -200,9 +224,9 @@ public static class ShellCommand
     /// The line editor, when both ends are a terminal that can take cursor
     /// movement (not TERM=dumb); else input stays plain lines.
     /// </summary>
-    private static LineEditor? OpenLineEditor(StoreLayout layout, TurnRunner runner, TextWriter stdout, TextWriter stderr)
+    private static LineEditor? OpenLineEditor(StoreLayout layout, TurnRunner runner, TextWriter stdout, TextWriter stderr, string? term)
     {
-        if (Console.IsOutputRedirected || Environment.GetEnvironmentVariable("TERM") is null or "" or "dumb") return null;
+        if (Console.IsOutputRedirected || term is null or "" or "dumb") return null;
         TerminalMode? mode = TerminalMode.Enter();
         if (mode is null) return null;
         var completer = new Completer(path => runner.Shell.CompletionNames(path), ReplSession.DotCommands);

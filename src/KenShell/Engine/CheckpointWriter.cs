@@ -58,10 +58,10 @@ public sealed class CheckpointWriter
     private unsafe bool Collect(int timeoutMs, out string? failure)
     {
         byte* detail = stackalloc byte[1024];
-        int result = NativeMethods.CheckpointWait(Pid, timeoutMs, detail, 1024);
+        int result = NativeMethods.CheckpointWait(Pid, timeoutMs, out int running, detail, 1024);
         failure = null;
-        if (result == 2) return false;
-        if (result != 1)
+        if (result == 0 && running != 0) return false;
+        if (result != 0)
             failure = Marshal.PtrToStringUTF8((IntPtr)detail) is { Length: > 0 } text ? text : "checkpoint writer failed";
         return true;
     }

@@ -16,6 +16,16 @@ public sealed class JsShell : IDisposable
     private JsShell(ShellHandle handle) => _handle = handle;
 
     /// <summary>The engine stamp checkpoints carry (V8 version and build flags).</summary>
+    /// <summary>
+    /// The folder to load libkenv8.so from instead of the one kenshell.dll is in
+    /// (KENSHELL_NATIVE_DIR, read by <c>Cli/</c>); only before the engine is first used.
+    /// </summary>
+    public static string? NativeDirectory
+    {
+        get => NativeMethods.Directory;
+        set => NativeMethods.Directory = value;
+    }
+
     public static string EngineId
     {
         get
@@ -82,11 +92,12 @@ public sealed class JsShell : IDisposable
         byte* error = stackalloc byte[1024];
         error[0] = 0;
         ShellHandle handle;
+        int status;
         fixed (byte* data = blob)
         {
-            handle = NativeMethods.ShellCreate(blob.IsEmpty ? null : data, (nuint)blob.Length, error, 1024);
+            status = NativeMethods.ShellCreate(blob.IsEmpty ? null : data, (nuint)blob.Length, out handle, error, 1024);
         }
-        if (handle.IsInvalid)
+        if (status != 0 || handle.IsInvalid)
         {
             handle.Dispose();
             throw new EngineException(Marshal.PtrToStringUTF8((IntPtr)error) ?? "could not create the V8 isolate");
@@ -165,7 +176,7 @@ public sealed class JsShell : IDisposable
     }
 
     /// <summary>Asks the runtime a read-only question (no turn, no state change). NaN if it cannot answer.</summary>
-    public double Query(string name) => NativeMethods.ShellQuery(_handle, name);
+    public double Query(string name) => NativeMethods.ShellQuery(_handle, name, out double answer) == 0 ? answer : double.NaN;
 
     /// <summary>The last turn's status, output and error, read back from the engine.</summary>
     private unsafe TurnResult CollectResult(int status)
@@ -244,12 +255,15 @@ public sealed class JsShell : IDisposable
         byte[] file = Encoding.UTF8.GetBytes(path + "\0");
         int pid;
         ulong forkNs;
+        int status;
+        byte* error = stackalloc byte[512];
+        error[0] = 0;
         fixed (byte* f = file)
         fixed (byte* id = storeId)
         {
-            pid = NativeMethods.ShellCheckpointBegin(_handle, f, turn, id, out forkNs);
+            status = NativeMethods.ShellCheckpointBegin(_handle, f, turn, id, out pid, out forkNs, error, 512);
         }
-        if (pid <= 0) throw new EngineException($"fork failed: {Marshal.GetPInvokeErrorMessage(-pid)}");
+        if (status != 0) throw new EngineException(Marshal.PtrToStringUTF8((IntPtr)error) is { Length: > 0 } why ? why : "fork failed");
         return new CheckpointWriter(pid, TimeSpan.FromTicks((long)(forkNs / 100)));
     }
 

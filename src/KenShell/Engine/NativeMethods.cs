@@ -11,16 +11,15 @@ internal static partial class NativeMethods
     static NativeMethods()
     {
         // libkenv8.so is copied next to kenshell.dll by the build; its rpath
-        // ($ORIGIN/../deps/...) finds libnode from there. KENSHELL_NATIVE_DIR
-        // overrides the folder (tests, benchmarks).
+        // ($ORIGIN/../deps/...) finds libnode from there. Directory
+        // (KENSHELL_NATIVE_DIR, read by Cli/) overrides the folder.
         NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
     }
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (name != Library) return IntPtr.Zero;
-        string? dir = Environment.GetEnvironmentVariable("KENSHELL_NATIVE_DIR");
-        foreach (string? candidate in new[] { dir, AppContext.BaseDirectory })
+        foreach (string? candidate in new[] { Directory, AppContext.BaseDirectory })
         {
             if (string.IsNullOrEmpty(candidate)) continue;
             string file = Path.Combine(candidate, "libkenv8.so");
@@ -28,6 +27,9 @@ internal static partial class NativeMethods
         }
         return IntPtr.Zero;
     }
+
+    /// <summary>Where to look for libkenv8.so first; set before the first call into it.</summary>
+    internal static string? Directory { get; set; }
 
     /// <summary>Forces the static constructor (and so the resolver) to run.</summary>
     internal static void EnsureResolver() { }
@@ -39,7 +41,7 @@ internal static partial class NativeMethods
     internal static partial IntPtr EngineId();
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_create")]
-    internal static unsafe partial ShellHandle ShellCreate(byte* blob, nuint blobLength, byte* error, nuint errorLength);
+    internal static unsafe partial int ShellCreate(byte* blob, nuint blobLength, out ShellHandle shell, byte* error, nuint errorLength);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_destroy")]
     internal static partial void ShellDestroy(IntPtr shell);
@@ -57,7 +59,7 @@ internal static partial class NativeMethods
     internal static partial int ShellHookTurn(ShellHandle shell, string name, double arg, out double result);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_query", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial double ShellQuery(ShellHandle shell, string name);
+    internal static partial int ShellQuery(ShellHandle shell, string name, out double answer);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_hook_turn_text", StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int ShellHookTurnText(ShellHandle shell, string name, byte* text, nuint length, out double result);
@@ -81,10 +83,11 @@ internal static partial class NativeMethods
     internal static partial void ShellHeap(ShellHandle shell, out ulong used, out ulong total);
 
     [LibraryImport(Library, EntryPoint = "kenv8_shell_checkpoint_begin")]
-    internal static unsafe partial int ShellCheckpointBegin(ShellHandle shell, byte* path, ulong turn, byte* storeId, out ulong forkNanoseconds);
+    internal static unsafe partial int ShellCheckpointBegin(ShellHandle shell, byte* path, ulong turn, byte* storeId, out int pid,
+        out ulong forkNanoseconds, byte* error, nuint errorLength);
 
     [LibraryImport(Library, EntryPoint = "kenv8_checkpoint_wait")]
-    internal static unsafe partial int CheckpointWait(int pid, int timeoutMs, byte* detail, nuint detailLength);
+    internal static unsafe partial int CheckpointWait(int pid, int timeoutMs, out int running, byte* detail, nuint detailLength);
 
     [LibraryImport(Library, EntryPoint = "kenv8_host_function_count")]
     internal static partial uint HostFunctionCount();

@@ -5,7 +5,7 @@ namespace KenShell.Messaging;
 /// <summary>
 /// Datagram faults for <see cref="LossyTransport"/>, parsed from a spec such as
 /// <c>loss=0.2,dup=0.1,reorder=0.2,delay=30,seed=7</c> (the shell reads it from
-/// <c>KENSHELL_NET_FAULTS</c>; see <see cref="FromEnvironment"/>):
+/// <c>KENSHELL_NET_FAULTS</c>, which <c>Cli/ShellOptions</c> reads and parses with <see cref="Parse"/>):
 /// <list type="bullet">
 /// <item><c>loss</c>: probability a datagram is silently dropped (0-1).</item>
 /// <item><c>dup</c> (or <c>duplicate</c>): probability a datagram that is not dropped is sent twice (0-1).</item>
@@ -29,13 +29,6 @@ public sealed record NetworkFaults
     public bool IsNone => Loss == 0 && Duplicate == 0 && Reorder == 0;
 
     public static NetworkFaults None { get; } = new();
-
-    /// <summary>The faults in <c>KENSHELL_NET_FAULTS</c>, or null when it is unset or empty. Throws <see cref="FormatException"/> on a bad spec.</summary>
-    public static NetworkFaults? FromEnvironment()
-    {
-        string? spec = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(spec) ? null : Parse(spec);
-    }
 
     /// <summary>Parses a spec; throws <see cref="FormatException"/> saying which item is wrong and why.</summary>
     public static NetworkFaults Parse(string spec)

@@ -19,47 +19,34 @@ namespace KenShell.Shell;
 ///    a crash after it cannot deliver it twice (exactly once, G7);
 ///  - unacknowledged messages are retransmitted with backoff, forever;
 ///  - an acknowledgement frees the heap's copy in a small turn.
-/// All protocol state that matters across crashes is in the heap; what is
-/// here is rebuilt from it at start (<see cref="Load"/>).
+/// The protocol itself is <see cref="ProtocolEngine"/> (Messaging/), the same
+/// code the protocol simulations run; this class is its durable side
+/// (<see cref="IProtocolStore"/>: the heap, through turns and queries) and
+/// its event-loop glue. All protocol state that matters across crashes is in
+/// the heap; the engine is rebuilt from it at start and after a rollback
+/// (<see cref="Load"/>).
 /// </summary>
-public sealed class MessageDriver : IDisposable
+public sealed class MessageDriver : IDisposable, IProtocolStore
 {
-    private sealed class OutStream(string to, IPEndPoint? destination, SenderWindow window, RetransmitSchedule schedule)
-    {
-        public string To { get; } = to;
-        public IPEndPoint? Destination { get; } = destination;
-        public SenderWindow Window { get; } = window;
-        public RetransmitSchedule Schedule { get; } = schedule;
-        public ulong SentThrough { get; set; }
-        public ulong PersistedAcked { get; set; }
-        public Dictionary<ulong, byte[]> Cache { get; } = new();
-    }
-
-    private const int WindowSize = 32;
-    private readonly string _self;
-    private readonly Incarnation _incarnation;
     private readonly TurnRunner _runner;
     private readonly TextWriter _stderr;
     private readonly UdpTransport _udp;
     private readonly IDatagramSender _network;
-    private readonly Fragmenter _fragmenter = new();
-    private readonly Reassembler _reassembler = new();
-    private readonly Dictionary<string, OutStream> _out = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string From, string To), ReceiverWindow> _in = new();
+    private readonly ProtocolEngine _engine;
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
 
     private MessageDriver(string self, Incarnation incarnation, TurnRunner runner, TextWriter stderr, UdpTransport udp, IDatagramSender network)
     {
-        _self = self;
-        _incarnation = incarnation;
         _runner = runner;
         _stderr = stderr;
         _udp = udp;
         _network = network;
+        _engine = new ProtocolEngine(self, incarnation, network, this, Resolve);
     }
 
     /// <summary>Binds the shell's address. Null (with a warning) when it cannot: the shell then runs without a network.</summary>
-    public static MessageDriver? Start(string address, byte[] storeId, TurnRunner runner, TextWriter stderr)
+    /// <param name="faults">Faults to inject into what is sent (KENSHELL_NET_FAULTS); null for none.</param>
+    public static MessageDriver? Start(string address, byte[] storeId, TurnRunner runner, TextWriter stderr, NetworkFaults? faults)
     {
         if (!PeerAddress.TryParse(address, out PeerAddress? peer, out string? error))
         {
@@ -76,7 +63,6 @@ public sealed class MessageDriver : IDisposable
             stderr.WriteLine($"kenshell: warning: no messaging: cannot listen on {address}: {e.Message}. Messages sent stay queued.");
             return null;
         }
-        NetworkFaults? faults = NetworkFaults.FromEnvironment();
         IDatagramSender network = faults is { IsNone: false } ? new LossyTransport(udp, faults) : udp;
         return new MessageDriver(peer.ToString(), Incarnation.FromBytes(storeId), runner, stderr, udp, network);
     }
@@ -115,23 +101,22 @@ public sealed class MessageDriver : IDisposable
     /// <summary>Rebuilds the protocol state from the heap (after open, and after a rollback).</summary>
     public void Load()
     {
-        _out.Clear();
-        _in.Clear();
+        var outgoing = new List<(string, SenderWindowState)>();
         foreach (JsonNode? node in JsonNode.Parse(Query(RuntimeHooks.OutboxState, "[]"))!.AsArray())
         {
             string to = node!["to"]!.GetValue<string>();
             ulong next = node["next"]!.GetValue<ulong>();
             ulong acked = node["acked"]!.GetValue<ulong>();
-            OutStream stream = NewStream(to, new SenderWindowState(next, acked));
-            stream.SentThrough = acked;
-            stream.PersistedAcked = acked;
+            outgoing.Add((to, new SenderWindowState(next, acked)));
         }
+        var incoming = new List<(string, string, ReceiverWindowState)>();
         foreach (JsonNode? node in JsonNode.Parse(Query(RuntimeHooks.InWindowStates, "[]"))!.AsArray())
         {
             string key = node!["key"]!.GetValue<string>();
             int cut = key.IndexOf('\n');
-            _in[(key[..cut], key[(cut + 1)..])] = ReceiverWindow.Restore(_incarnation, DecodeState(node["state"]!.GetValue<string>()));
+            incoming.Add((key[..cut], key[(cut + 1)..], DecodeState(node["state"]!.GetValue<string>())));
         }
+        _engine.Restore(outgoing, incoming);
     }
 
     private string Query(string name, string fallback)
@@ -140,7 +125,7 @@ public sealed class MessageDriver : IDisposable
         return answer.Length == 0 ? fallback : answer;
     }
 
-    private OutStream NewStream(string to, SenderWindowState? state)
+    private IPEndPoint? Resolve(string to)
     {
         IPEndPoint? destination = null;
         if (PeerAddress.TryParse(to, out PeerAddress? peer, out string? error))
@@ -150,10 +135,7 @@ public sealed class MessageDriver : IDisposable
         }
         if (destination is null && _unreachable.Add(to))
             _stderr.WriteLine($"kenshell: warning: messages to '{to}' stay queued: {error}");
-        var window = state is null ? new SenderWindow(_incarnation) : new SenderWindow(_incarnation, state);
-        var stream = new OutStream(to, destination, window, new RetransmitSchedule());
-        _out[to] = stream;
-        return stream;
+        return destination;
     }
 
     /// <summary>After a committed turn: number what it queued, and send.</summary>
@@ -161,24 +143,20 @@ public sealed class MessageDriver : IDisposable
     {
         foreach (JsonNode? node in JsonNode.Parse(Query(RuntimeHooks.OutboxState, "[]"))!.AsArray())
         {
-            string to = node!["to"]!.GetValue<string>();
-            ulong next = node["next"]!.GetValue<ulong>();
-            if (!_out.TryGetValue(to, out OutStream? stream)) stream = NewStream(to, null);
-            while (stream.Window.NextSequence < next) stream.Window.Assign();
+            _engine.Queued(node!["to"]!.GetValue<string>(), node["next"]!.GetValue<ulong>());
         }
-        Pump();
+        _engine.Pump();
     }
 
     /// <summary>How long the shell may wait before <see cref="Poll"/> has work (retransmissions).</summary>
-    public TimeSpan NextWakeup =>
-        _out.Values.Where(s => s.Schedule.IsArmed).Select(s => s.Schedule.TimeUntilDue).DefaultIfEmpty(TimeSpan.FromSeconds(1)).Min();
+    public TimeSpan NextWakeup => _engine.NextWakeup ?? TimeSpan.FromSeconds(1);
 
     /// <summary>Handles what arrived, delivers what is in order, and (re)transmits.</summary>
     public void Poll()
     {
         while (_udp.Incoming.TryRead(out ReceivedDatagram received))
         {
-            Handle(received.Datagram, received.Source);
+            _engine.Handle(received.Datagram, received.Source);
         }
         try
         {
@@ -192,130 +170,31 @@ public sealed class MessageDriver : IDisposable
         {
             if (_runner.RunHook(RuntimeHooks.DeliverWaiting, "", out _) != TurnOutcome.Committed) break;
         }
-        Pump();
+        _engine.Pump();
     }
 
-    private void Handle(in Datagram d, IPEndPoint source)
+    byte[]? IProtocolStore.QueuedMessage(string to, ulong sequence)
     {
-        switch (d.Kind)
-        {
-            case DatagramKind.Data:
-                HandleData(d, source);
-                break;
-            case DatagramKind.Ack:
-                if (d.StreamFrom == _self && _out.TryGetValue(d.StreamTo, out OutStream? acked)) ApplyAck(acked, d);
-                break;
-            case DatagramKind.ResetNotice:
-                if (d.StreamFrom == _self && _out.TryGetValue(d.StreamTo, out OutStream? reset) && reset.Window.OnResetNotice(d))
-                {
-                    reset.SentThrough = reset.Window.AckedThrough; // everything outstanding goes again, now
-                    reset.Schedule.Disarm();
-                }
-                break;
-        }
+        string base64 = _runner.QueryText(RuntimeHooks.OutboxMessage, to + "\n" + sequence);
+        return base64.Length == 0 ? null : Convert.FromBase64String(base64);
     }
 
-    private void HandleData(in Datagram d, IPEndPoint source)
+    // The delivering turn saves the window's next state with the message.
+    bool IProtocolStore.Deliver(string streamFrom, string streamTo, InboundMessage message, ReceiverWindowState next)
     {
-        var key = (d.StreamFrom, d.StreamTo);
-        if (!_in.TryGetValue(key, out ReceiverWindow? window))
+        string argument = JsonSerializer.Serialize(new Dictionary<string, string>
         {
-            window = new ReceiverWindow(_incarnation);
-            _in[key] = window;
-        }
-        switch (window.Classify(d))
-        {
-            case ReceiveDecision.NotForMe:
-                _network.Send(source, Datagram.ResetNoticeFor(d, _incarnation));
-                return;
-            case ReceiveDecision.Duplicate:
-                _network.Send(source, Datagram.AckFor(d, _incarnation, window.LastDelivered));
-                return;
-            case ReceiveDecision.Needed:
-                break;
-            default:
-                return;
-        }
-        ReassemblyResult r = _reassembler.Add(d);
-        if (!r.IsComplete) return;
-        window.Accept(d, r.Message!);
-        bool delivered = false;
-        while (window.TryTakeNext(out InboundMessage m))
-        {
-            // The delivering turn saves the window's next state with it.
-            var next = new ReceiverWindowState(m.Sender, m.Sequence, window.Seen.ToArray());
-            string argument = JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["from"] = d.StreamFrom,
-                ["key"] = d.StreamFrom + "\n" + d.StreamTo,
-                ["state"] = EncodeState(next),
-                ["data"] = Convert.ToBase64String(m.Message),
-            });
-            if (_runner.RunHook(RuntimeHooks.Deliver, argument, out _) != TurnOutcome.Committed)
-            {
-                window.ReleaseTaken(); // not delivered: the sender will send it again
-                break;
-            }
-            window.MarkDelivered(m.Sender, m.Sequence);
-            delivered = true;
-        }
-        // Acknowledge only what is durable.
-        if (delivered) _network.Send(source, Datagram.AckFor(d, _incarnation, window.LastDelivered));
+            ["from"] = streamFrom,
+            ["key"] = streamFrom + "\n" + streamTo,
+            ["state"] = EncodeState(next),
+            ["data"] = Convert.ToBase64String(message.Message),
+        });
+        return _runner.RunHook(RuntimeHooks.Deliver, argument, out _) == TurnOutcome.Committed;
     }
 
-    private void ApplyAck(OutStream stream, in Datagram d)
-    {
-        if (!stream.Window.OnAck(d)) return;
-        stream.SentThrough = Math.Max(stream.SentThrough, stream.Window.AckedThrough);
-        foreach (ulong seq in stream.Cache.Keys.Where(k => k <= stream.Window.AckedThrough).ToList()) stream.Cache.Remove(seq);
-        if (stream.Window.Unacknowledged == 0) stream.Schedule.Disarm();
-        else stream.Schedule.OnProgress();
-        // Free the heap's copies. Lazily durable is enough: after a crash an
-        // old message is answered as a duplicate with a fresh ack.
-        if (stream.Window.AckedThrough > stream.PersistedAcked &&
-            _runner.RunHook(RuntimeHooks.Acked, stream.To + "\n" + stream.Window.AckedThrough, out _) == TurnOutcome.Committed)
-        {
-            stream.PersistedAcked = stream.Window.AckedThrough;
-        }
-    }
-
-    private void Pump()
-    {
-        foreach (OutStream s in _out.Values)
-        {
-            SenderWindow w = s.Window;
-            if (w.Unacknowledged == 0 || s.Destination is null) continue;
-            // While the peer's incarnation is unknown, probe with the first message only.
-            ulong allowed = w.Peer.IsZero ? 1UL : (ulong)WindowSize;
-            ulong limit = Math.Min(w.NextSequence - 1, w.AckedThrough + allowed);
-            if (s.Schedule.IsDue)
-            {
-                for (ulong seq = w.AckedThrough + 1; seq <= Math.Min(s.SentThrough, limit); seq++) Transmit(s, seq);
-                s.Schedule.OnRetransmit();
-            }
-            bool sentNew = false;
-            while (s.SentThrough < limit)
-            {
-                s.SentThrough++;
-                Transmit(s, s.SentThrough);
-                sentNew = true;
-            }
-            if (sentNew && !s.Schedule.IsArmed) s.Schedule.Arm();
-        }
-    }
-
-    private void Transmit(OutStream s, ulong sequence)
-    {
-        if (!s.Cache.TryGetValue(sequence, out byte[]? bytes))
-        {
-            string base64 = _runner.QueryText(RuntimeHooks.OutboxMessage, s.To + "\n" + sequence);
-            if (base64.Length == 0) return; // already acknowledged and freed
-            bytes = Convert.FromBase64String(base64);
-            s.Cache[sequence] = bytes;
-        }
-        Datagram template = s.Window.DataTemplate(_self, s.To, sequence);
-        foreach (Datagram fragment in _fragmenter.Fragment(template, bytes)) _network.Send(s.Destination!, fragment);
-    }
+    // Frees the heap's copies, in a small turn of its own.
+    bool IProtocolStore.Acknowledged(string to, ulong ackedThrough) =>
+        _runner.RunHook(RuntimeHooks.Acked, to + "\n" + ackedThrough, out _) == TurnOutcome.Committed;
 
     private static string EncodeState(ReceiverWindowState state) => JsonSerializer.Serialize(new
     {

@@ -477,10 +477,11 @@ public sealed partial class ReplSession : IDisposable
         _stdout.WriteLine("Everything reachable from the global scope persists. Press Ctrl+C to interrupt a running input (it is rolled back).");
         if (_editor is not null)
         {
+            // The editor's own key table, the one its dispatch uses.
             _stdout.WriteLine();
-            _stdout.WriteLine("Keys: Tab completes names (no code runs to find them), Up/Down recall earlier lines starting with what is");
-            _stdout.WriteLine("typed, Ctrl+R searches them (kept in ken_<address>_history), Ctrl+A/E/B/F and Alt+B/F move,");
-            _stdout.WriteLine("Ctrl+K/U/W and Alt+D cut, Ctrl+Y pastes, Ctrl+L clears the screen.");
+            _stdout.WriteLine("Keys (Tab runs no code to find names; the history is kept in ken_<address>_history):");
+            int keyWidth = LineEditor.KeyBindings.Max(b => b.Keys.Length) + 2;
+            foreach (KeyBinding binding in LineEditor.KeyBindings) _stdout.WriteLine("  " + binding.Keys.PadRight(keyWidth) + binding.Help);
         }
         _stdout.Flush();
     }

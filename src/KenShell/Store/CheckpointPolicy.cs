@@ -7,10 +7,10 @@ namespace KenShell.Store;
 /// </summary>
 public sealed record CheckpointPolicy(ulong Turns, long LogBytes, TimeSpan ReplayCost, bool KeepWholeLog)
 {
-    public static CheckpointPolicy FromEnvironment(bool keepWholeLog)
-    {
-        // KENSHELL_CHECKPOINT_EVERY=N (turns) is for tests and experiments.
-        ulong turns = ulong.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_EVERY"), out ulong n) && n > 0 ? n : 1000;
-        return new CheckpointPolicy(turns, 16L << 20, TimeSpan.FromSeconds(2), keepWholeLog);
-    }
+    /// <summary>A checkpoint every <paramref name="turns"/> turns, 16 MB of log or 2 s of replay.</summary>
+    public static CheckpointPolicy Default(bool keepWholeLog, ulong turns = 1000) =>
+        new(turns, 16L << 20, TimeSpan.FromSeconds(2), keepWholeLog);
+
+    /// <summary>How long a checkpoint child may run before it is killed and counted as failed.</summary>
+    public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

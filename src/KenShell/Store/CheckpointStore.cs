@@ -64,8 +64,7 @@ public sealed class CheckpointStore
     }
 
     /// <summary>How long a checkpoint child may run before it is killed and counted as failed.</summary>
-    public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMilliseconds(
-        int.TryParse(Environment.GetEnvironmentVariable("KENSHELL_CHECKPOINT_TIMEOUT_MS"), out int ms) ? ms : 600_000);
+    public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// True when the store's files were removed under the running shell: a
@@ -128,6 +127,12 @@ public sealed class CheckpointStore
                 {
                     ReadOnlySpan<byte> bytes = file.Span;
                     string? problem = Verify(bytes, turn, out CheckpointHeader? header);
+                    // Whose it is comes before which engine wrote it: a
+                    // stranger's checkpoint is set aside whatever engine wrote
+                    // it, not taken for this store's own (exit 4 would stop
+                    // the shell over a file that is not even its own).
+                    if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
+                        problem = $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)}, this store is {Convert.ToHexString(expectedStoreId)})";
                     if (header is not null && problem is null && header.Engine != _engineId)
                     {
                         throw new EngineMismatchException(
@@ -141,8 +146,6 @@ public sealed class CheckpointStore
                             $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
                             $"this one has {_hostFunctionCount}). Nothing was changed.");
                     }
-                    if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
-                        problem = $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)}, this store is {Convert.ToHexString(expectedStoreId)})";
                     if (problem is not null)
                     {
                         Quarantine(path, problem);
@@ -426,8 +429,37 @@ public sealed class CheckpointStore
         }
         foreach (var (turn, path) in _layout.ListCheckpoints())
         {
-            if (_good.Count == 2 && turn < _good[1]) TryDelete(path);
+            if (_good.Count != 2 || turn >= _good[1]) continue;
+            // An older file this process never verified (left by an earlier
+            // run, or copied in) is deleted only if its header says it is
+            // this store's; anything else is set aside, never deleted (S13).
+            if (NotOurs(path) is { } problem) Quarantine(path, problem);
+            else TryDelete(path);
         }
+    }
+
+    /// <summary>Why the checkpoint file at <paramref name="path"/> is not one of this store's (its header alone), or null.</summary>
+    private string? NotOurs(string path)
+    {
+        byte[] head = new byte[CheckpointHeader.Size];
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            stream.ReadExactly(head);
+        }
+        catch (EndOfStreamException)
+        {
+            return "shorter than a checkpoint header";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot read its header: {e.Message}";
+        }
+        CheckpointHeader? header = CheckpointHeader.TryParse(head, out string? problem);
+        if (header is null) return problem ?? "not a checkpoint header";
+        if (!header.StoreId.AsSpan().SequenceEqual(_storeId))
+            return $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)})";
+        return null;
     }
 
     private void TryDelete(string path)

@@ -52,24 +52,34 @@ public static class FaultInjection
     public const string RenameFail = "rename-fail";
     public const string ReadOnly = "read-only";
 
-    private static readonly string? Point;
-    private static readonly int Count = 1;
+    private static string? Point;
+    private static int Count = 1;
     private static int _hits;
 
-    private static readonly FaultRule[] Rules = [];
+    private static FaultRule[] Rules = [];
 
-    static FaultInjection()
+    /// <summary>
+    /// Arms the crash point (<c>KENSHELL_CRASH_AT</c>) and the faults (<c>KENSHELL_FAULT</c>),
+    /// once, at start (<c>Cli/</c>, from its options), before the store is opened. Null or
+    /// empty arms nothing. Throws <see cref="ArgumentException"/> on a bad fault rule.
+    /// </summary>
+    public static void Configure(string? crashAt, string? faults)
     {
-        string? spec = Environment.GetEnvironmentVariable("KENSHELL_CRASH_AT");
-        if (!string.IsNullOrEmpty(spec))
+        FaultRule[] rules = string.IsNullOrEmpty(faults)
+            ? []
+            : faults.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(FaultRule.Parse).ToArray();
+        string? point = null;
+        int count = 1;
+        if (!string.IsNullOrEmpty(crashAt))
         {
-            string[] parts = spec.Split(':');
-            Point = parts[0];
-            if (parts.Length > 1 && int.TryParse(parts[1], out int n) && n > 0) Count = n;
+            string[] parts = crashAt.Split(':');
+            point = parts[0];
+            if (parts.Length > 1 && int.TryParse(parts[1], out int n) && n > 0) count = n;
         }
-        string? faults = Environment.GetEnvironmentVariable("KENSHELL_FAULT");
-        if (!string.IsNullOrEmpty(faults))
-            Rules = faults.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(FaultRule.Parse).ToArray();
+        Point = point;
+        Count = count;
+        Rules = rules;
+        _hits = 0;
     }
 
     /// <summary>True when any I/O fault is configured (lets hot paths skip the rest).</summary>

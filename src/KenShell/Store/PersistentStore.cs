@@ -31,8 +31,11 @@ public sealed class PersistentStore : IDisposable
     private ulong _turnsSinceCheckpoint;
     private TimeSpan _runTimeSinceCheckpoint;
     private int _failedCheckpoints;
-    // KENSHELL_TRACE=1: one stderr line per checkpoint (for benchmarks).
-    private static readonly bool Trace = Environment.GetEnvironmentVariable("KENSHELL_TRACE") == "1";
+    /// <summary>One stderr line per checkpoint (KENSHELL_TRACE=1, for benchmarks).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>When a replay shows its progress bar on a terminal (KENSHELL_PROGRESS_AFTER_MS).</summary>
+    public TimeSpan ProgressAfter { get; init; } = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _checkpointClock = new();
 
     public PersistentStore(StoreLayout layout, TextWriter diagnostics, CheckpointPolicy policy, bool progressOnTerminal)
@@ -41,7 +44,11 @@ public sealed class PersistentStore : IDisposable
         _diagnostics = diagnostics;
         _policy = policy;
         _progressOnTerminal = progressOnTerminal;
-        _checkpoints = new CheckpointStore(layout, diagnostics) { StoreRemoved = () => RemovedProblem() is not null };
+        _checkpoints = new CheckpointStore(layout, diagnostics)
+        {
+            StoreRemoved = () => RemovedProblem() is not null,
+            CheckpointTimeout = policy.CheckpointTimeout,
+        };
     }
 
     public StoreLayout Layout => _layout;
@@ -247,10 +254,9 @@ public sealed class PersistentStore : IDisposable
     private bool CoveredBy(string path, ulong turn)
     {
         var segments = _layout.ListLogSegments();
-        for (int i = 0; i + 1 < segments.Count; i++)
+        for (int i = 0; i < segments.Count; i++)
         {
-            // Segment i holds the turns before segment i+1's first.
-            if (segments[i].Path == path) return segments[i + 1].FirstTurn <= turn + 1;
+            if (segments[i].Path == path) return StoreLayout.SegmentCoveredBy(segments, i, turn);
         }
         return false;
     }
@@ -347,7 +353,7 @@ public sealed class PersistentStore : IDisposable
                                    $"the state stops at turn {fromTurn}, the later logged turns were set aside");
             return 0;
         }
-        using var progress = new ReplayProgress(_diagnostics, pending.Count, _progressOnTerminal);
+        using var progress = new ReplayProgress(_diagnostics, pending.Count, _progressOnTerminal, ProgressAfter);
         int done = 0;
         foreach (TurnRecord record in pending)
         {

@@ -6,12 +6,10 @@ namespace KenShell.Store;
 /// A progress bar on stderr while a replay that has run for more than a
 /// second goes on, when stderr is a terminal.
 /// </summary>
-public sealed class ReplayProgress(TextWriter writer, int total, bool terminal) : IDisposable
+public sealed class ReplayProgress(TextWriter writer, int total, bool terminal, TimeSpan showAfter) : IDisposable
 {
-    // KENSHELL_PROGRESS_AFTER_MS changes the one second (tests show the bar
-    // on a short replay with 0).
-    private static readonly long ShowAfterMs =
-        long.TryParse(Environment.GetEnvironmentVariable("KENSHELL_PROGRESS_AFTER_MS"), out long ms) && ms >= 0 ? ms : 1000;
+    // Tests show the bar on a short replay with zero (KENSHELL_PROGRESS_AFTER_MS=0).
+    private readonly long ShowAfterMs = (long)showAfter.TotalMilliseconds;
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _shown;

@@ -49,14 +49,20 @@ public sealed partial class StoreLayout
         return candidate;
     }
 
-    /// <summary>Checkpoints present on disk, newest first.</summary>
+    /// <summary>
+    /// Checkpoints present on disk, newest first. Only canonical names count:
+    /// <c>ckpt_7</c>, not <c>ckpt_07</c>, <c>ckpt_7.tmp</c> or <c>ckpt_7.damaged</c>.
+    /// </summary>
     public IReadOnlyList<(ulong Turn, string Path)> ListCheckpoints()
     {
         var found = new List<(ulong, string)>();
         foreach (string path in System.IO.Directory.EnumerateFiles(Directory, Prefix + "ckpt_*"))
         {
             string suffix = Path.GetFileName(path).Substring(Prefix.Length + "ckpt_".Length);
-            if (ulong.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out ulong turn))
+            // Only canonical names count (ckpt_7, not ckpt_07): the one
+            // file of turn 7 is the one recovery loads and pruning removes.
+            if (ulong.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out ulong turn) &&
+                suffix == turn.ToString(CultureInfo.InvariantCulture))
                 found.Add((turn, path));
         }
         found.Sort((a, b) => b.Item1.CompareTo(a.Item1));
@@ -94,6 +100,20 @@ public sealed partial class StoreLayout
         }
         found.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         return found;
+    }
+
+    /// <summary>
+    /// Whether every turn segment <paramref name="index"/> of <paramref name="segments"/>
+    /// (as <see cref="ListLogSegments"/> returns them) holds is ≤ <paramref name="turn"/>.
+    /// The one place that says what a segment holds: segment i holds the turns before
+    /// segment i+1's first (its name), so no segment is read; the newest segment is open
+    /// ended, never covered.
+    /// </summary>
+    public static bool SegmentCoveredBy(IReadOnlyList<(ulong FirstTurn, string Path)> segments, int index, ulong turn)
+    {
+        if (index < 0 || index + 1 >= segments.Count) return false;
+        ulong nextFirst = segments[index + 1].FirstTurn;
+        return nextFirst != 0 && nextFirst - 1 <= turn;
     }
 
     /// <summary>Leftovers of log segment creations that never completed.</summary>

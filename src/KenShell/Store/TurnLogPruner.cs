@@ -21,9 +21,7 @@ public static class TurnLogPruner
         var deleted = new List<string>();
         for (int i = 0; i + 1 < segments.Count; i++)
         {
-            // Records of segment i are the turns before segment i+1's first.
-            ulong nextFirst = segments[i + 1].FirstTurn;
-            if (nextFirst == 0 || nextFirst - 1 > coveredTurn) break;
+            if (!StoreLayout.SegmentCoveredBy(segments, i, coveredTurn)) break;
             string path = segments[i].Path;
             FaultInjection.Hit(FaultInjection.DuringPruning);
             try

@@ -53,9 +53,8 @@ public sealed class TurnLogReader
         var segments = _layout.ListLogSegments();
         if (_skipThroughTurn > 0)
         {
-            // Segment i holds the turns before segment i+1's first.
             int skip = 0;
-            while (skip + 1 < segments.Count && segments[skip + 1].FirstTurn <= _skipThroughTurn + 1) skip++;
+            while (StoreLayout.SegmentCoveredBy(segments, skip, _skipThroughTurn)) skip++;
             segments = segments.Skip(skip).ToArray();
         }
         var state = new ReadState(segments, _expectedStoreId);
@@ -69,10 +68,11 @@ public sealed class TurnLogReader
 
     /// <summary>
     /// Removes the torn tail the last <see cref="Read"/> found: truncates the
-    /// last segment to its last good record and fsyncs it, or, when even its
-    /// header is incomplete (it holds no record), deletes it and fsyncs the
-    /// directory. Returns the number of bytes removed (0 when there was no
-    /// torn tail). Refuses when the file changed since it was read.
+    /// last segment to its last good record (at the least, its header) and
+    /// fsyncs it. A torn tail never starts inside the segment header: a
+    /// segment shorter than its header is damage, not a torn tail
+    /// (<see cref="ReadSegment"/>). Returns the number of bytes removed (0 when
+    /// there was no torn tail). Refuses when the file changed since it was read.
     /// </summary>
     public long TruncateTornTail()
     {
@@ -91,24 +91,14 @@ public sealed class TurnLogReader
                         $"{Path.GetFileName(path)} is {length} bytes, but it was {expectedLength} when it was read; " +
                         "not truncating a file that changed meanwhile (read the log again)", path, logUnchanged: true);
                 }
-                if (result.TornTailOffset > 0)
-                {
-                    FileSync.Truncate(handle, result.TornTailOffset, path);
-                    // fsync so the repair is final: after a crash the reader
-                    // does not meet (and report) the same torn bytes again,
-                    // and the file's size on disk is the one new appends
-                    // continue from.
-                    FileSync.FullSync(handle, path);
-                }
-            }
-            if (result.TornTailOffset == 0)
-            {
-                // Not even a complete segment header: the segment never held
-                // a record. Removing it (durably: fsync the directory) lets
-                // the writer create it again; an empty file would just be
-                // reported as torn once more.
-                File.Delete(path);
-                Durability.SyncDirectory(_layout.Directory);
+                if (result.TornTailOffset < TurnLogFormat.SegmentHeaderSize)
+                    throw new InvalidOperationException($"a torn tail at offset {result.TornTailOffset}, inside the segment header of {Path.GetFileName(path)}");
+                FileSync.Truncate(handle, result.TornTailOffset, path);
+                // fsync so the repair is final: after a crash the reader
+                // does not meet (and report) the same torn bytes again,
+                // and the file's size on disk is the one new appends
+                // continue from.
+                FileSync.FullSync(handle, path);
             }
         }
         catch (IOException e) when (e is not TurnLogException)
@@ -120,7 +110,6 @@ public sealed class TurnLogReader
             TornTailPath = null,
             TornTailOffset = 0,
             TornTailBytes = 0,
-            Segments = result.TornTailOffset == 0 ? result.Segments.Where(s => s.Path != path).ToArray() : result.Segments,
         };
         return result.TornTailBytes;
     }

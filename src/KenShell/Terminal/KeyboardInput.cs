@@ -10,7 +10,7 @@ namespace KenShell.Terminal;
 /// datagram), whichever comes first. The isolate lives on this thread, so
 /// nothing here needs a lock.
 /// </summary>
-public sealed unsafe class KeyboardInput : IDisposable
+public sealed unsafe class KeyboardInput : IKeySource
 {
     // After an ESC, how long to wait for the rest of a sequence before
     // taking it as the Escape key (terminals send sequences in one write).

@@ -19,8 +19,10 @@ public sealed class LineEditor : IDisposable
 {
     private const string Esc = "\x1b";
 
-    private readonly KeyboardInput _keys;
-    private readonly TerminalMode _mode;
+    private readonly IKeySource _keys;
+    // Null when the keys do not come from a terminal (in-process tests): no
+    // signals to switch, nothing to suspend.
+    private readonly TerminalMode? _mode;
     private readonly TextWriter _output;
     private readonly Func<string, bool, CompletionResult> _complete;
     private readonly Func<int> _columns;
@@ -35,23 +37,18 @@ public sealed class LineEditor : IDisposable
 
     private string _killed = "";
     private bool _lastWasTab;
+    private bool _secondTab;
+    // The line an action submitted, returned with the event that ends the read.
+    private string? _submitted;
 
     // History navigation: -1 when editing a line of one's own.
     private int _historyIndex = -1;
     private string _historyPrefix = "";
     private string _draft = "";
 
-    // Reverse incremental search (Ctrl-R).
-    private bool _searching;
-    private readonly StringBuilder _searchQuery = new();
-    private int _searchIndex;
-    private bool _searchFailed;
-    private string _searchOriginal = "";
-    private int _searchOriginalCursor;
-    private string _searchMatch = "";
-    private int _searchMatchPosition;
+    private readonly ReverseSearch _search = new();
 
-    public LineEditor(KeyboardInput keys, TerminalMode mode, TextWriter output, LineHistory history,
+    public LineEditor(IKeySource keys, TerminalMode? mode, TextWriter output, LineHistory history,
         Func<string, bool, CompletionResult> complete, Func<int>? columns = null)
     {
         _keys = keys;
@@ -97,7 +94,7 @@ public sealed class LineEditor : IDisposable
         // Ctrl-C is a key while editing (Node's rules for it are applied
         // here), and a signal again as soon as control goes back to the
         // shell, so that it can interrupt a running turn.
-        _mode.SetSignals(false);
+        _mode?.SetSignals(false);
         // Bracketed paste on while editing: a pasted block arrives marked,
         // so its line breaks do not run it line by line.
         _output.Write($"{Esc}[?2004h");
@@ -122,7 +119,7 @@ public sealed class LineEditor : IDisposable
                     case InputEvent.Closed:
                         return EditorEvent.EndOfInput;
                 }
-                EditorEvent? done = _searching ? HandleSearchKey(key, out line) : HandleKey(key, out line);
+                EditorEvent? done = _search.Active ? HandleSearchKey(key, out line) : HandleKey(key, out line);
                 if (done is { } result) return result;
                 // A paste arrives as many keys at once: draw once it is all in.
                 if (_keys.HasBufferedKeys) _stale = true;
@@ -133,7 +130,7 @@ public sealed class LineEditor : IDisposable
         {
             _output.Write($"{Esc}[?2004l");
             _output.Flush();
-            _mode.SetSignals(true);
+            _mode?.SetSignals(true);
         }
     }
 
@@ -186,114 +183,111 @@ public sealed class LineEditor : IDisposable
     /// <summary>Makes a waiting <see cref="TryReadLine"/> return (any thread).</summary>
     public void Wake() => _keys.Wake();
 
-    private EditorEvent? HandleKey(KeyPress key, out string? line)
-    {
-        line = null;
-        bool wasTab = _lastWasTab;
-        _lastWasTab = false;
-        if (key.Kind is not (KeyKind.Up or KeyKind.Down) && !(key.Kind == KeyKind.Control && key.Letter is 'p' or 'n'))
-            _historyIndex = -1;
-        switch (key.Kind)
+    /// <summary>
+    /// The editor's keys, in the manner of readline's and PSReadLine's key tables: one
+    /// table serves dispatch (<see cref="HandleKey"/>), the key list of <c>.help</c> and
+    /// the README's table ("At the prompt"). Text and pasted text are inserted; keys
+    /// not in the table do nothing.
+    /// </summary>
+    public static readonly IReadOnlyList<KeyBinding> KeyBindings =
+    [
+        new("Enter", "run the input (an incomplete one continues on a `... ` line)", [KeyPress.Of(KeyKind.Enter)], e =>
         {
-            case KeyKind.Text:
-                _buffer.Insert(key.Text);
-                break;
-            case KeyKind.Paste:
-                return Paste(key.Text, out line);
-            case KeyKind.Enter:
-                line = Submit();
-                return EditorEvent.Line;
-            case KeyKind.Tab:
-                Complete(wasTab);
-                _lastWasTab = true;
-                break;
-            case KeyKind.Backspace:
-                _buffer.DeleteBefore();
-                break;
-            case KeyKind.Delete:
-                _buffer.DeleteAt();
-                break;
-            case KeyKind.Left:
-                _buffer.MoveLeft();
-                break;
-            case KeyKind.Right:
-                _buffer.MoveRight();
-                break;
-            case KeyKind.Home:
-                _buffer.MoveHome();
-                break;
-            case KeyKind.End:
-                _buffer.MoveEnd();
-                break;
-            case KeyKind.WordLeft:
-                _buffer.WordLeft();
-                break;
-            case KeyKind.WordRight:
-                _buffer.WordRight();
-                break;
-            case KeyKind.DeleteWordLeft:
-                Kill(_buffer.KillWordLeft());
-                break;
-            case KeyKind.DeleteWordRight:
-                Kill(_buffer.KillWordRight());
-                break;
-            case KeyKind.Up:
-                HistoryOlder();
-                break;
-            case KeyKind.Down:
-                HistoryNewer();
-                break;
-            case KeyKind.Control:
-                return HandleControl(key.Letter, out line);
-        }
+            e._submitted = e.Submit();
+            return EditorEvent.Line;
+        }),
+        new("Left, Ctrl-B", "move a character left", [KeyPress.Of(KeyKind.Left), KeyPress.Ctrl('b')], e => Edit(e._buffer.MoveLeft)),
+        new("Right, Ctrl-F", "move a character right", [KeyPress.Of(KeyKind.Right), KeyPress.Ctrl('f')], e => Edit(e._buffer.MoveRight)),
+        new("Home, Ctrl-A", "move to the start of the line", [KeyPress.Of(KeyKind.Home), KeyPress.Ctrl('a')], e => Edit(e._buffer.MoveHome)),
+        new("End, Ctrl-E", "move to the end of the line", [KeyPress.Of(KeyKind.End), KeyPress.Ctrl('e')], e => Edit(e._buffer.MoveEnd)),
+        new("Alt-B, Ctrl-Left", "move a word left", [KeyPress.Of(KeyKind.WordLeft)], e => Edit(e._buffer.WordLeft)),
+        new("Alt-F, Ctrl-Right", "move a word right", [KeyPress.Of(KeyKind.WordRight)], e => Edit(e._buffer.WordRight)),
+        new("Backspace", "delete the character before the cursor", [KeyPress.Of(KeyKind.Backspace)], e => Edit(() => e._buffer.DeleteBefore())),
+        new("Delete", "delete the character under the cursor", [KeyPress.Of(KeyKind.Delete)], e => Edit(() => e._buffer.DeleteAt())),
+        new("Ctrl-D", "delete the character under the cursor; on an empty line, exit; in `.editor`, run the block", [KeyPress.Ctrl('d')], e => e.CtrlD()),
+        new("Ctrl-K", "cut to the end of the line", [KeyPress.Ctrl('k')], e => Edit(() => e.Kill(e._buffer.KillToEnd()))),
+        new("Ctrl-U", "cut to the start of the line", [KeyPress.Ctrl('u')], e => Edit(() => e.Kill(e._buffer.KillToStart()))),
+        new("Ctrl-W, Alt-Backspace", "cut the word before the cursor", [KeyPress.Ctrl('w'), KeyPress.Of(KeyKind.DeleteWordLeft)],
+            e => Edit(() => e.Kill(e._buffer.KillWordLeft()))),
+        new("Alt-D", "cut the word after the cursor", [KeyPress.Of(KeyKind.DeleteWordRight)], e => Edit(() => e.Kill(e._buffer.KillWordRight()))),
+        new("Ctrl-Y", "paste what was cut last", [KeyPress.Ctrl('y')], e => Edit(() => e._buffer.Insert(e._killed))),
+        new("Ctrl-T", "swap the two characters around the cursor", [KeyPress.Ctrl('t')], e => Edit(e._buffer.Transpose)),
+        new("Up, Ctrl-P", "an earlier line; with text typed, only lines that start with it", [KeyPress.Of(KeyKind.Up), KeyPress.Ctrl('p')],
+            e => Edit(e.HistoryOlder)) { BrowsesHistory = true },
+        new("Down, Ctrl-N", "a later line (back to what was typed after the newest)", [KeyPress.Of(KeyKind.Down), KeyPress.Ctrl('n')],
+            e => Edit(e.HistoryNewer)) { BrowsesHistory = true },
+        new("Ctrl-R", "reverse incremental search (Ctrl-R again: older; Enter runs the match; other keys edit it; Ctrl-G gives up)",
+            [KeyPress.Ctrl('r')], e => Edit(() => e._search.Start(e._buffer.Text, e._buffer.Cursor, e.History.Entries.Count))),
+        new("Tab", "complete; a second Tab lists the candidates", [KeyPress.Of(KeyKind.Tab)], e =>
+        {
+            e.Complete(e._secondTab);
+            e._lastWasTab = true;
+            return null;
+        }),
+        new("Ctrl-L", "clear the screen", [KeyPress.Ctrl('l')], e =>
+        {
+            e._output.Write($"{Esc}[H{Esc}[2J");
+            e._drawn = false;
+            return null;
+        }),
+        new("Ctrl-C", "drop the line (and a pending multi-line input); on an empty line, say how to exit; twice, exit", [KeyPress.Ctrl('c')], e =>
+        {
+            e._submitted = e._buffer.Text;
+            e.MoveBelow();
+            e._buffer.Clear();
+            return EditorEvent.Interrupt;
+        }),
+        new("Ctrl-Z", "suspend the shell (`fg` brings it back)", [KeyPress.Ctrl('z')], e => Edit(e.Suspend)),
+    ];
+
+    private static readonly Dictionary<KeyPress, KeyBinding> KeyTable =
+        KeyBindings.SelectMany(b => b.Presses.Select(p => (Press: p, Binding: b))).ToDictionary(x => x.Press, x => x.Binding);
+
+    private static EditorEvent? Edit(Action action)
+    {
+        action();
         return null;
     }
 
-    private EditorEvent? HandleControl(char letter, out string? line)
+    private EditorEvent? HandleKey(KeyPress key, out string? line)
     {
         line = null;
-        switch (letter)
+        _secondTab = _lastWasTab;
+        _lastWasTab = false;
+        if (key.Kind == KeyKind.Text)
         {
-            case 'a': _buffer.MoveHome(); break;
-            case 'e': _buffer.MoveEnd(); break;
-            case 'b': _buffer.MoveLeft(); break;
-            case 'f': _buffer.MoveRight(); break;
-            case 'k': Kill(_buffer.KillToEnd()); break;
-            case 'u': Kill(_buffer.KillToStart()); break;
-            case 'w': Kill(_buffer.KillWordLeft()); break;
-            case 'y': _buffer.Insert(_killed); break;
-            case 't': _buffer.Transpose(); break;
-            case 'p': HistoryOlder(); break;
-            case 'n': HistoryNewer(); break;
-            case 'l':
-                _output.Write($"{Esc}[H{Esc}[2J");
-                _drawn = false;
-                break;
-            case 'r':
-                StartSearch();
-                break;
-            case 'c':
-                line = _buffer.Text;
-                MoveBelow();
-                _buffer.Clear();
-                return EditorEvent.Interrupt;
-            case 'd':
-                if (_blockMode)
-                {
-                    line = Submit();
-                    return EditorEvent.EndOfInput;
-                }
-                if (_buffer.Length == 0)
-                {
-                    MoveBelow(newLine: false);
-                    return EditorEvent.EndOfInput;
-                }
-                _buffer.DeleteAt();
-                break;
-            case 'z':
-                Suspend();
-                break;
+            _historyIndex = -1;
+            _buffer.Insert(key.Text);
+            return null;
         }
+        if (key.Kind == KeyKind.Paste)
+        {
+            _historyIndex = -1;
+            return Paste(key.Text, out line);
+        }
+        KeyTable.TryGetValue(key, out KeyBinding? binding);
+        if (binding is not { BrowsesHistory: true }) _historyIndex = -1;
+        if (binding is null) return null;
+        _submitted = null;
+        EditorEvent? result = binding.Action(this);
+        line = _submitted;
+        _submitted = null;
+        return result;
+    }
+
+    private EditorEvent? CtrlD()
+    {
+        if (_blockMode)
+        {
+            _submitted = Submit();
+            return EditorEvent.EndOfInput;
+        }
+        if (_buffer.Length == 0)
+        {
+            MoveBelow(newLine: false);
+            return EditorEvent.EndOfInput;
+        }
+        _buffer.DeleteAt();
         return null;
     }
 
@@ -356,71 +350,36 @@ public sealed class LineEditor : IDisposable
         _buffer.Set(_draft);
     }
 
-    private void StartSearch()
-    {
-        _searching = true;
-        _searchQuery.Clear();
-        _searchIndex = History.Entries.Count;
-        _searchFailed = false;
-        _searchOriginal = _buffer.Text;
-        _searchOriginalCursor = _buffer.Cursor;
-        _searchMatch = _buffer.Text;
-        _searchMatchPosition = _buffer.Cursor;
-    }
-
     private EditorEvent? HandleSearchKey(KeyPress key, out string? line)
     {
         line = null;
         switch (key.Kind)
         {
             case KeyKind.Text:
-                _searchQuery.Append(key.Text);
-                SearchOlder(Math.Min(_searchIndex, History.Entries.Count - 1));
+                _search.Type(key.Text, History.Entries);
                 return null;
             case KeyKind.Backspace:
-                if (_searchQuery.Length > 0) _searchQuery.Length--;
-                SearchOlder(History.Entries.Count - 1);
+                _search.Backspace(History.Entries);
                 return null;
             case KeyKind.Control when key.Letter == 'r':
-                SearchOlder(_searchIndex - 1);
+                _search.Older(History.Entries);
                 return null;
             case KeyKind.Control when key.Letter is 'g' or 'c':
             case KeyKind.Escape:
+            {
                 // Give up: the line is as it was before Ctrl-R.
-                _searching = false;
-                _buffer.Set(_searchOriginal, _searchOriginalCursor);
+                (string text, int cursor) = _search.Cancel();
+                _buffer.Set(text, cursor);
                 return null;
+            }
             default:
+            {
                 // Any other key takes the match and then does what it does.
-                _searching = false;
-                _buffer.Set(_searchMatch, _searchMatchPosition);
+                (string text, int cursor) = _search.Accept();
+                _buffer.Set(text, cursor);
                 return HandleKey(key, out line);
+            }
         }
-    }
-
-    private void SearchOlder(int from)
-    {
-        string query = _searchQuery.ToString();
-        if (query.Length == 0)
-        {
-            _searchFailed = false;
-            _searchIndex = History.Entries.Count;
-            _searchMatch = _searchOriginal;
-            _searchMatchPosition = _searchOriginalCursor;
-            return;
-        }
-        IReadOnlyList<string> entries = History.Entries;
-        for (int i = from; i >= 0; i--)
-        {
-            int at = entries[i].IndexOf(query, StringComparison.Ordinal);
-            if (at < 0) continue;
-            _searchIndex = i;
-            _searchMatch = entries[i];
-            _searchMatchPosition = at;
-            _searchFailed = false;
-            return;
-        }
-        _searchFailed = true; // keep showing the last match, as readline does
     }
 
     private void Complete(bool secondTab)
@@ -499,6 +458,7 @@ public sealed class LineEditor : IDisposable
     private void Suspend()
     {
         MoveBelow();
+        if (_mode is null) return; // not a terminal: nothing to give back to the shell
         _mode.Suspend();
         NativeTerminal.Kill(NativeTerminal.GetPid(), NativeTerminal.SigTstp);
         // Continued (fg): raw again, and the prompt is drawn anew.
@@ -508,9 +468,8 @@ public sealed class LineEditor : IDisposable
 
     private (string Prompt, string Text, int Cursor) View()
     {
-        if (!_searching) return (_prompt, _buffer.Text, _buffer.Cursor);
-        string label = _searchFailed ? "(failed reverse-i-search)" : "(reverse-i-search)";
-        return ($"{label}`{_searchQuery}': ", _searchMatch, _searchMatchPosition);
+        if (!_search.Active) return (_prompt, _buffer.Text, _buffer.Cursor);
+        return (_search.Prompt, _search.Match, _search.MatchPosition);
     }
 
     // Redraws the prompt and the line from the row the prompt starts on, and
@@ -553,6 +512,6 @@ public sealed class LineEditor : IDisposable
     {
         History.Dispose();
         _keys.Dispose();
-        _mode.Dispose();
+        _mode?.Dispose();
     }
 }

@@ -43,7 +43,7 @@ public sealed class LoopbackProtocolTests(ITestOutputHelper output)
 
     private void BothWays(IPEndPoint bind, int count)
     {
-        var options = new ProtocolNode.Options { WindowSize = 64 };
+        var options = ProtocolNode.TestOptions with { WindowSize = 64 };
         using var a = new UdpNodeRunner(bind, Faults, options);
         using var b = new UdpNodeRunner(bind, Faults with { Seed = 8 }, options);
         List<byte[]> toB = Messages(count, 1), toA = Messages(count, 2);
@@ -82,7 +82,7 @@ public sealed class LoopbackProtocolTests(ITestOutputHelper output)
     [Fact]
     public void SenderCrashesAndAReceiverResetLoseAndDoubleNothing()
     {
-        var options = new ProtocolNode.Options { WindowSize = 32 };
+        var options = ProtocolNode.TestOptions with { WindowSize = 32 };
         using var a = new UdpNodeRunner(new IPEndPoint(IPAddress.Loopback, 0), Faults, options);
         using var b = new UdpNodeRunner(new IPEndPoint(IPAddress.Loopback, 0), Faults with { Seed = 9 }, options);
         b.Invoke(n => { b.Incarnations.Add(n); return 0; });
@@ -136,7 +136,7 @@ public sealed class LoopbackProtocolTests(ITestOutputHelper output)
     [Fact]
     public void ASixteenMegabyteMessageGetsThroughALossyNetwork()
     {
-        var options = new ProtocolNode.Options { WindowSize = 4, InitialRetransmit = TimeSpan.FromMilliseconds(250), MaxRetransmit = TimeSpan.FromSeconds(2) };
+        var options = ProtocolNode.TestOptions with { WindowSize = 4, InitialRetransmit = TimeSpan.FromMilliseconds(250), MaxRetransmit = TimeSpan.FromSeconds(2) };
         using var a = new UdpNodeRunner(new IPEndPoint(IPAddress.Loopback, 0), Faults, options);
         using var b = new UdpNodeRunner(new IPEndPoint(IPAddress.Loopback, 0), Faults with { Seed = 10 }, options);
         byte[] big = new byte[16 << 20];

@@ -45,23 +45,4 @@ public sealed class NetworkFaultsTests
         Assert.Contains(why, e.Message);
         Assert.Contains("KENSHELL_NET_FAULTS", e.Message);
     }
-
-    [Fact]
-    public void TheEnvironmentVariableIsRead()
-    {
-        string? saved = Environment.GetEnvironmentVariable(NetworkFaults.EnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(NetworkFaults.EnvironmentVariable, null);
-            Assert.Null(NetworkFaults.FromEnvironment());
-            Environment.SetEnvironmentVariable(NetworkFaults.EnvironmentVariable, "loss=0.5");
-            Assert.Equal(0.5, NetworkFaults.FromEnvironment()!.Loss);
-            Environment.SetEnvironmentVariable(NetworkFaults.EnvironmentVariable, "loss=2");
-            Assert.Throws<FormatException>(NetworkFaults.FromEnvironment);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(NetworkFaults.EnvironmentVariable, saved);
-        }
-    }
 }

@@ -4,229 +4,107 @@ using KenShell.Messaging;
 namespace KenShell.Tests.Messaging;
 
 /// <summary>
-/// A minimal sender/receiver built only from the wire layer's pieces, the way the
-/// shell is meant to wire them (single-threaded, driven by <see cref="Handle"/> and
-/// <see cref="Pump"/>). "Durable" state (queued messages, delivered messages, receiver
-/// window states, a lazily persisted acked-through) survives <see cref="Crash"/>;
-/// everything else is lost, as in a kill -9. A store reset is a new node with a new
-/// incarnation at the same address.
+/// A test harness around the shipping <see cref="ProtocolEngine"/> (the code the shell
+/// runs): its durable side (<see cref="IProtocolStore"/>) is kept in collections that
+/// survive <see cref="Crash"/> — queued messages, delivered messages, receiver window
+/// states, a lazily persisted acked-through — as the heap does in the shell; everything
+/// else is lost, as in a kill -9. A store reset is a new node with a new incarnation at
+/// the same address.
 /// </summary>
-internal sealed class ProtocolNode
+internal sealed class ProtocolNode : IProtocolStore
 {
     public sealed record Delivery(string From, Incarnation Receiver, Incarnation Sender, ulong Sequence, byte[] Message);
 
-    public sealed class OutStream(string to, IPEndPoint destination, List<byte[]> messages, SenderWindow window, RetransmitSchedule schedule)
+    /// <summary>Short retransmission intervals, so that simulations and loopback runs converge quickly.</summary>
+    public static readonly ProtocolOptions TestOptions = new()
     {
-        public string To { get; } = to;
-        public IPEndPoint Destination { get; } = destination;
-        public List<byte[]> Messages { get; } = messages; // durable: message n has sequence n + 1
-        public SenderWindow Window { get; } = window;
-        public RetransmitSchedule Schedule { get; } = schedule;
-        public ulong SentThrough { get; set; } // transmitted at least once (volatile)
-        public ulong PersistedAckedThrough { get; set; } // durable, lags behind Window.AckedThrough
+        InitialRetransmit = TimeSpan.FromMilliseconds(20),
+        MaxRetransmit = TimeSpan.FromMilliseconds(200),
+    };
+
+    /// <summary>What a kill -9 keeps (the heap and the store, in the shell).</summary>
+    private sealed class Durable
+    {
+        public Dictionary<string, List<byte[]>> Queued { get; } = new(StringComparer.Ordinal); // message n has sequence n + 1
+        public Dictionary<string, IPEndPoint> Destinations { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, ulong> PersistedAcked { get; } = new(StringComparer.Ordinal);
+        public Dictionary<(string From, string To), ReceiverWindowState> Windows { get; } = [];
+        public List<Delivery> Delivered { get; } = [];
     }
 
-    public sealed record Options
-    {
-        public int WindowSize { get; init; } = 32;
-        public int FragmentPayload { get; init; } = DatagramCodec.DefaultFragmentPayload;
-        public TimeSpan InitialRetransmit { get; init; } = TimeSpan.FromMilliseconds(20);
-        public TimeSpan MaxRetransmit { get; init; } = TimeSpan.FromMilliseconds(200);
-    }
-
-    private readonly IDatagramSender _network;
+    private readonly Durable _durable;
+    private readonly Dictionary<string, ulong> _acked = new(StringComparer.Ordinal); // volatile: not yet persisted
     private readonly TimeProvider _clock;
-    private readonly Options _options;
-    private readonly Fragmenter _fragmenter;
-    private readonly Dictionary<(string From, string To), ReceiverWindowState> _durableWindows;
+    private readonly ProtocolOptions _options;
 
-    public ProtocolNode(string self, Incarnation incarnation, IDatagramSender network, TimeProvider clock, Options? options = null)
-        : this(self, incarnation, network, clock, options ?? new Options(), [], [], [])
+    public ProtocolNode(string self, Incarnation incarnation, IDatagramSender network, TimeProvider clock, ProtocolOptions? options = null)
+        : this(self, incarnation, network, clock, options ?? TestOptions, new Durable())
     {
     }
 
-    private ProtocolNode(string self, Incarnation incarnation, IDatagramSender network, TimeProvider clock, Options options,
-        Dictionary<string, OutStream> outStreams, Dictionary<(string, string), ReceiverWindowState> durableWindows, List<Delivery> delivered)
+    private ProtocolNode(string self, Incarnation incarnation, IDatagramSender network, TimeProvider clock, ProtocolOptions options, Durable durable)
     {
-        Self = self;
-        Incarnation = incarnation;
-        _network = network;
         _clock = clock;
         _options = options;
-        _fragmenter = new Fragmenter(options.FragmentPayload);
-        Out = outStreams;
-        _durableWindows = durableWindows;
-        Delivered = delivered;
-        foreach (((string, string) key, ReceiverWindowState state) in durableWindows) In[key] = ReceiverWindow.Restore(incarnation, state);
+        _durable = durable;
+        Engine = new ProtocolEngine(self, incarnation, network, this, to => _durable.Destinations.GetValueOrDefault(to), clock, options);
+        // Only numbers are persisted: the peer's incarnation is learnt again from a notice.
+        Engine.Restore(
+            durable.Queued.Select(q => (q.Key, new SenderWindowState((ulong)q.Value.Count + 1, durable.PersistedAcked.GetValueOrDefault(q.Key)))),
+            durable.Windows.Select(w => (w.Key.From, w.Key.To, w.Value)));
     }
 
-    public string Self { get; }
-    public Incarnation Incarnation { get; }
-    public Dictionary<string, OutStream> Out { get; }
-    public Dictionary<(string From, string To), ReceiverWindow> In { get; } = [];
-    public List<Delivery> Delivered { get; }
-    public Reassembler Reassembler { get; } = new();
-    public long NoticesSent { get; private set; }
-    public long AcksSent { get; private set; }
+    /// <summary>The shipping protocol engine this node drives.</summary>
+    public ProtocolEngine Engine { get; }
 
-    public bool AllAcknowledged => Out.Values.All(s => s.Window.Unacknowledged == 0);
+    public string Self => Engine.Self;
+    public Incarnation Incarnation => Engine.Incarnation;
+    public IReadOnlyDictionary<string, List<byte[]>> Queued => _durable.Queued;
+    public List<Delivery> Delivered => _durable.Delivered;
+    public Reassembler Reassembler => Engine.Reassembler;
+    public bool AllAcknowledged => Engine.AllAcknowledged;
 
-    /// <summary>Queues a message for <paramref name="to"/> (what the sending turn does).</summary>
+    /// <summary>Queues a message for <paramref name="to"/> (what the sending turn does, then the engine numbers it).</summary>
     public ulong Enqueue(string to, IPEndPoint destination, byte[] message)
     {
-        if (!Out.TryGetValue(to, out OutStream? stream))
-        {
-            stream = new OutStream(to, destination, [], new SenderWindow(Incarnation), NewSchedule());
-            Out[to] = stream;
-        }
-        stream.Messages.Add(message);
-        ulong sequence = stream.Window.Assign();
-        if (sequence != (ulong)stream.Messages.Count) throw new InvalidOperationException("numbering out of step");
-        return sequence;
+        _durable.Destinations[to] = destination;
+        if (!_durable.Queued.TryGetValue(to, out List<byte[]>? queue)) _durable.Queued[to] = queue = [];
+        queue.Add(message);
+        Engine.Queued(to, (ulong)queue.Count + 1);
+        return (ulong)queue.Count;
     }
 
-    private RetransmitSchedule NewSchedule() => new(_clock, _options.InitialRetransmit, _options.MaxRetransmit);
+    public void Handle(in Datagram d, IPEndPoint source) => Engine.Handle(d, source);
 
-    public void Handle(in Datagram d, IPEndPoint source)
-    {
-        switch (d.Kind)
-        {
-            case DatagramKind.Data:
-                HandleData(d, source);
-                break;
-            case DatagramKind.Ack:
-                if (d.StreamFrom == Self && Out.TryGetValue(d.StreamTo, out OutStream? acked)) ApplyAck(acked, d);
-                break;
-            case DatagramKind.ResetNotice:
-                if (d.StreamFrom == Self && Out.TryGetValue(d.StreamTo, out OutStream? reset) && reset.Window.OnResetNotice(d))
-                {
-                    reset.SentThrough = reset.Window.AckedThrough; // send everything outstanding again, now
-                    reset.Schedule.Disarm();
-                }
-                break;
-        }
-    }
-
-    private void HandleData(in Datagram d, IPEndPoint source)
-    {
-        // A piggybacked ack of the reverse stream (only when the two ends name each other the same way).
-        if (d.CumulativeAck != 0 && d.StreamTo == Self && Out.TryGetValue(d.StreamFrom, out OutStream? reverse)) ApplyAck(reverse, d);
-
-        // Every DATA datagram goes through the stream's window, even one answered with a
-        // notice: the window remembers which sender incarnations it saw, in order.
-        var key = (d.StreamFrom, d.StreamTo);
-        if (!In.TryGetValue(key, out ReceiverWindow? window))
-        {
-            window = new ReceiverWindow(Incarnation);
-            In[key] = window;
-        }
-        switch (window.Classify(d))
-        {
-            case ReceiveDecision.NotForMe:
-                SendNotice(d, source);
-                return;
-            case ReceiveDecision.Duplicate:
-                SendAck(d, source, window.LastDelivered);
-                return;
-            case ReceiveDecision.Needed:
-                break;
-            default:
-                return; // stale, or already buffered / being delivered
-        }
-        ReassemblyResult r = Reassembler.Add(d);
-        if (!r.IsComplete) return;
-        window.Accept(d, r.Message!);
-        bool delivered = false;
-        while (window.TryTakeNext(out InboundMessage m))
-        {
-            // The delivering turn: its effects and the window state commit together.
-            Delivered.Add(new Delivery(d.StreamFrom, Incarnation, m.Sender, m.Sequence, m.Message));
-            window.MarkDelivered(m.Sender, m.Sequence);
-            _durableWindows[key] = window.State;
-            delivered = true;
-        }
-        if (delivered) SendAck(d, source, window.LastDelivered); // after the commit
-    }
-
-    private void SendNotice(in Datagram d, IPEndPoint source)
-    {
-        NoticesSent++;
-        _network.Send(source, Datagram.ResetNoticeFor(d, Incarnation));
-    }
-
-    private void SendAck(in Datagram d, IPEndPoint source, ulong cumulativeAck)
-    {
-        AcksSent++;
-        _network.Send(source, Datagram.AckFor(d, Incarnation, cumulativeAck));
-    }
-
-    private static void ApplyAck(OutStream stream, in Datagram d)
-    {
-        if (!stream.Window.OnAck(d)) return;
-        stream.SentThrough = Math.Max(stream.SentThrough, stream.Window.AckedThrough);
-        if (stream.Window.Unacknowledged == 0) stream.Schedule.Disarm();
-        else stream.Schedule.OnProgress();
-    }
-
-    /// <summary>Sends what the window allows and retransmits what is due.</summary>
-    public void Pump()
-    {
-        foreach (OutStream s in Out.Values)
-        {
-            SenderWindow w = s.Window;
-            if (w.Unacknowledged == 0) continue;
-            // While the peer's incarnation is unknown, probe with the first message only: it draws a notice.
-            ulong allowed = w.Peer.IsZero ? 1 : (ulong)_options.WindowSize;
-            ulong limit = Math.Min(w.NextSequence - 1, w.AckedThrough + allowed);
-            if (s.Schedule.IsDue)
-            {
-                for (ulong seq = w.AckedThrough + 1; seq <= Math.Min(s.SentThrough, limit); seq++) Transmit(s, seq);
-                s.Schedule.OnRetransmit();
-            }
-            bool sentNew = false;
-            while (s.SentThrough < limit)
-            {
-                s.SentThrough++;
-                Transmit(s, s.SentThrough);
-                sentNew = true;
-            }
-            if (sentNew) s.Schedule.Arm();
-        }
-    }
-
-    private void Transmit(OutStream s, ulong sequence)
-    {
-        ulong piggyback = In.TryGetValue((s.To, Self), out ReceiverWindow? reverse) && !s.Window.Peer.IsZero && reverse.Sender == s.Window.Peer
-            ? reverse.LastDelivered
-            : 0;
-        Datagram template = s.Window.DataTemplate(Self, s.To, sequence, piggyback);
-        foreach (Datagram fragment in _fragmenter.Fragment(template, s.Messages[(int)sequence - 1])) _network.Send(s.Destination, fragment);
-    }
+    public void Pump() => Engine.Pump();
 
     /// <summary>How long the driver may sleep before <see cref="Pump"/> has work.</summary>
-    public TimeSpan NextWakeup =>
-        Out.Values.Where(s => s.Schedule.IsArmed).Select(s => s.Schedule.TimeUntilDue).DefaultIfEmpty(Timeout.InfiniteTimeSpan).Min();
+    public TimeSpan NextWakeup => Engine.NextWakeup ?? Timeout.InfiniteTimeSpan;
 
     /// <summary>The lazy heap update that records acks.</summary>
     public void PersistAcks()
     {
-        foreach (OutStream s in Out.Values) s.PersistedAckedThrough = s.Window.AckedThrough;
+        foreach ((string to, ulong through) in _acked) _durable.PersistedAcked[to] = through;
     }
 
     /// <summary>kill -9 and restart: the same store, so the same incarnation; only durable state survives.</summary>
-    public ProtocolNode Crash(IDatagramSender network)
+    public ProtocolNode Crash(IDatagramSender network) => new(Self, Incarnation, network, _clock, _options, _durable);
+
+    byte[]? IProtocolStore.QueuedMessage(string to, ulong sequence) =>
+        _durable.Queued.TryGetValue(to, out List<byte[]>? queue) && sequence >= 1 && sequence <= (ulong)queue.Count ? queue[(int)sequence - 1] : null;
+
+    // The delivering turn: its effects and the window state commit together.
+    bool IProtocolStore.Deliver(string streamFrom, string streamTo, InboundMessage message, ReceiverWindowState next)
     {
-        var outStreams = new Dictionary<string, OutStream>();
-        foreach ((string to, OutStream s) in Out)
-        {
-            // Only numbers are persisted: the peer's incarnation is learnt again from a notice.
-            var window = new SenderWindow(Incarnation, new SenderWindowState((ulong)s.Messages.Count + 1, s.PersistedAckedThrough));
-            outStreams[to] = new OutStream(to, s.Destination, s.Messages, window, NewSchedule())
-            {
-                SentThrough = s.PersistedAckedThrough,
-                PersistedAckedThrough = s.PersistedAckedThrough,
-            };
-        }
-        return new ProtocolNode(Self, Incarnation, network, _clock, _options, outStreams, new(_durableWindows), Delivered);
+        _durable.Delivered.Add(new Delivery(streamFrom, Incarnation, message.Sender, message.Sequence, message.Message));
+        _durable.Windows[(streamFrom, streamTo)] = next;
+        return true;
+    }
+
+    // Lazily durable: remembered now, persisted at the next PersistAcks.
+    bool IProtocolStore.Acknowledged(string to, ulong ackedThrough)
+    {
+        _acked[to] = ackedThrough;
+        return false;
     }
 }

@@ -48,7 +48,7 @@ public sealed class ProtocolSimulationTests(ITestOutputHelper output)
         var clock = new ManualClock();
         var random = new Random(s.Seed);
         var network = new SimulatedNetwork(clock, random, s.Loss, s.Duplicate, s.Reorder, TimeSpan.FromMilliseconds(30));
-        var options = new ProtocolNode.Options { FragmentPayload = s.FragmentPayload, WindowSize = 16 };
+        var options = ProtocolNode.TestOptions with { FragmentPayload = s.FragmentPayload, WindowSize = 16 };
         string nameOfB = s.Aliased ? "localhost:1002" : SelfB, nameOfA = s.Aliased ? "localhost:1001" : SelfA;
         var a = new Side(SelfA, EndA) { Node = new ProtocolNode(SelfA, Incarnation.NewRandom(), network.PortFor(EndA), clock, options) };
         var b = new Side(SelfB, EndB) { Node = new ProtocolNode(SelfB, Incarnation.NewRandom(), network.PortFor(EndB), clock, options) };
@@ -162,7 +162,7 @@ public sealed class ProtocolSimulationTests(ITestOutputHelper output)
     {
         foreach (ProtocolNode senderIncarnation in sender.Incarnations)
         {
-            List<byte[]> queued = senderIncarnation.Out.Values.SingleOrDefault()?.Messages ?? [];
+            List<byte[]> queued = senderIncarnation.Queued.Values.SingleOrDefault() ?? [];
             ulong covered = 0;
             foreach (ProtocolNode receiverIncarnation in receiver.Incarnations)
             {

@@ -17,7 +17,7 @@ internal sealed class UdpNodeRunner : IDisposable
     private volatile bool _stop;
     private Exception? _failure;
 
-    public UdpNodeRunner(IPEndPoint bind, NetworkFaults faults, ProtocolNode.Options options)
+    public UdpNodeRunner(IPEndPoint bind, NetworkFaults faults, ProtocolOptions options)
     {
         Transport = UdpTransport.Bind(bind);
         Lossy = new LossyTransport(Transport, faults);
@@ -34,7 +34,7 @@ internal sealed class UdpNodeRunner : IDisposable
     public UdpTransport Transport { get; }
     public LossyTransport Lossy { get; }
     public string Self { get; }
-    public ProtocolNode.Options Options { get; }
+    public ProtocolOptions Options { get; }
     public IPEndPoint EndPoint => Transport.LocalEndPoint;
 
     /// <summary>The node; touch it only inside <see cref="Invoke{T}"/>.</summary>

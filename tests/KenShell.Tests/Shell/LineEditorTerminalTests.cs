@@ -6,7 +6,10 @@ namespace KenShell.Tests.Shell;
 
 /// <summary>
 /// The line editor in a real terminal (tmux): keys go in with send-keys,
-/// and what the user would see comes back with capture-pane.
+/// and what the user would see comes back with capture-pane. These are the
+/// end-to-end checks; the editing keys, multi-line input and <c>.editor</c>
+/// are checked in-process, key by key (<see cref="InProcessReplTests"/>,
+/// <c>Terminal/LineEditorTests</c>).
 /// </summary>
 public sealed class LineEditorTerminalTests : IDisposable
 {
@@ -112,68 +115,6 @@ public sealed class LineEditorTerminalTests : IDisposable
             Assert.Contains(name, prototypeLines);
         Assert.Equal("> o.", lines[^5]);
         Assert.DoesNotContain("__defineGetter__", screen);
-    }
-
-    [Fact]
-    public void EditingKeysMoveAndKillAsInReadline()
-    {
-        using var term = Start();
-        term.SendText("world");
-        term.SendKeys("Home");
-        term.SendText("'hello ' + '");
-        term.SendKeys("End");
-        term.SendText("'");
-        term.WaitFor(s => LastLine(s) == "> 'hello ' + 'world'", "the edited line");
-        term.SendKeys("Enter");
-        term.WaitFor(s => Lines(s)[^2] == "'hello world'", "its value");
-
-        // Ctrl-A / Ctrl-E / Ctrl-K / Ctrl-Y / Ctrl-W / Alt-B / Ctrl-U.
-        term.SendText("1 + 2 + 300");
-        term.SendKeys("C-a", "M-f", "C-k");
-        term.WaitFor(s => LastLine(s) == "> 1", "Ctrl-K after a word");
-        term.SendKeys("C-y", "C-y");
-        term.WaitFor(s => LastLine(s) == "> 1 + 2 + 300 + 2 + 300", "yanked twice");
-        term.SendKeys("C-w", "C-w");
-        // (The screen's lines are compared without their trailing spaces.)
-        term.WaitFor(s => LastLine(s) == "> 1 + 2 + 300 +", "two words deleted");
-        term.SendKeys("M-b", "BSpace");
-        term.WaitFor(s => LastLine(s) == "> 1 + 2 +300 +", "word left, backspace");
-        term.SendKeys("C-e", "BSpace", "BSpace", "BSpace");
-        term.SendKeys("Enter");
-        term.WaitFor(s => Lines(s)[^2] == "303", "the edited sum");
-
-        term.SendText("this line goes away");
-        term.SendKeys("C-u");
-        term.SendText("6 * 7");
-        term.SendKeys("Enter");
-        term.WaitFor(s => Lines(s)[^2] == "42", "Ctrl-U dropped the line");
-    }
-
-    [Fact]
-    public void MultiLineInputShowsAContinuationPromptAndRunsAsOneTurn()
-    {
-        using var term = Start();
-        term.SendLine("function area(w, h) {");
-        term.WaitFor(s => LastLine(s) == "...", "the continuation prompt");
-        term.SendLine("  return w * h");
-        term.SendLine("}");
-        term.WaitFor(s => LastLine(s) == ">", "the prompt back");
-        Run(term, "area(6, 7)", "42");
-        // Ctrl-C drops a pending multi-line input.
-        term.SendLine("const broken = {");
-        term.WaitFor(s => LastLine(s) == "...", "the continuation prompt");
-        term.SendKeys("C-c");
-        term.WaitFor(s => LastLine(s) == ">", "the first prompt again");
-        Run(term, "typeof broken", "'undefined'");
-
-        // .editor: lines without a prompt until Ctrl-D, which runs the block
-        // with the line being typed.
-        term.SendLine(".editor");
-        term.WaitFor(s => s.Contains("Entering editor mode"), "editor mode");
-        term.SendLine("const side = 6");
-        term.SendText("side * 7");
-        term.SendKeys("C-d");
-        term.WaitFor(s => Lines(s)[^2] == "42" && LastLine(s) == ">", "the block's value");
     }
 
     [Fact]

@@ -204,6 +204,30 @@ public sealed class TurnLogTests : IDisposable
     // ---------------------------------------------------------------- torn tail
 
     [Fact]
+    public void ATornOnlyRecordIsCutBackToTheSegmentHeaderAndTheSegmentStays()
+    {
+        // A torn tail starts at the earliest right after the segment header, so
+        // the repair truncates and never deletes the segment.
+        WriteLog(1, 1, 1);
+        string only = _layout.LogSegmentPath(1);
+        byte[] original = File.ReadAllBytes(only);
+        File.WriteAllBytes(only, original[..(HeaderSize + 5)]);
+        var reader = new TurnLogReader(_layout, _storeId);
+        TurnLogReadResult result = reader.Read();
+        Assert.True(result.HasTornTail);
+        Assert.Equal(HeaderSize, result.TornTailOffset);
+        Assert.Equal(5, reader.TruncateTornTail());
+        Assert.Equal(HeaderSize, new FileInfo(only).Length);
+        Assert.Equal([only], reader.LastResult!.Segments.Select(s => s.Path));
+        using (var writer = new TurnLogWriter(_layout, _storeId))
+        {
+            writer.Resume(reader.LastResult!);
+            writer.Append(Record(1));
+        }
+        AssertTurns(1, 1, Read());
+    }
+
+    [Fact]
     public void LastRecordCutAtEveryByteIsATornTailThatCanBeRemoved()
     {
         WriteLog(1, 6, 1, 4);

@@ -15,5 +15,8 @@ internal static class KenshellPaths
     public static string NpmModules { get; } =
         Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "npm", "node_modules"));
 
+    /// <summary>A file of the repository (build/tests is two levels below its root).</summary>
+    public static string RepositoryFile(string name) => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", name));
+
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 }
