@@ -68,7 +68,8 @@ public static class TimeTravel
             if (!history.Records.TryGetValue(walk[i], out TurnRecord? record) || RewindRecord.IsRewind(record)) continue;
             if (HistoryLog.InputText(record) is { } text)
             {
-                inputs.Append(text).Append('\n');
+                // As .save always wrote them: one after another, each ending in one newline.
+                inputs.Append(text.TrimEnd('\r', '\n')).Append('\n');
                 count++;
             }
             else
@@ -80,9 +81,12 @@ public static class TimeTravel
         {
             File.WriteAllText(file, inputs.ToString());
             stdout.WriteLine($"Session saved to: {file}");
-            stdout.WriteLine($"({count} input{(count == 1 ? "" : "s")} that built the current state" +
-                             (complete ? ", from turn 1" : $", from turn {missing + 1}: the history before it is not kept") +
-                             (others > 0 ? $"; {others} timer/message turn{(others == 1 ? "" : "s")} in between are not inputs and are not in the file" : "") + ")");
+            if (!complete || others > 0)
+            {
+                stdout.WriteLine($"({count} input{(count == 1 ? "" : "s")} that built the current state" +
+                                 (complete ? ", from turn 1" : $", from turn {missing + 1}: the history before it is not kept") +
+                                 (others > 0 ? $"; {others} timer/message turn{(others == 1 ? "" : "s")} in between are not inputs and are not in the file" : "") + ")");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

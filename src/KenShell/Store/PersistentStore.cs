@@ -539,12 +539,14 @@ public sealed class PersistentStore : IDisposable
 
     /// <summary>
     /// What <see cref="Forget"/> of <paramref name="turn"/> would remove: the
-    /// segments all of whose turns are before it and before the older of the
-    /// two newest checkpoints (recovery's generations are never touched).
+    /// segments all of whose turns are before it and covered by the older of
+    /// the two newest checkpoints (recovery's two generations keep the log
+    /// they need, S12).
     /// </summary>
     public (ulong Through, IReadOnlyList<string> Paths, long Bytes) ForgetPlan(ulong turn)
     {
-        ulong keepFrom = Math.Min(turn, _checkpoints.OlderKeptTurn ?? _checkpoints.NewestTurn);
+        var checkpoints = _layout.ListCheckpoints();
+        ulong covered = checkpoints.Count >= 2 ? checkpoints[1].Turn : 0;
         var segments = _layout.ListLogSegments();
         var paths = new List<string>();
         long bytes = 0;
@@ -552,7 +554,7 @@ public sealed class PersistentStore : IDisposable
         for (int i = 0; i + 1 < segments.Count; i++)
         {
             ulong last = segments[i + 1].FirstTurn - 1;
-            if (last >= keepFrom) break;
+            if (last >= turn || last > covered) break;
             paths.Add(segments[i].Path);
             through = last;
             try { bytes += new FileInfo(segments[i].Path).Length; } catch (IOException) { }
