@@ -77,6 +77,19 @@ public sealed class TimeTravelTests : IDisposable
     }
 
     [Fact]
+    public void AKillJustBeforeTheRewindTurnIsWrittenLeavesTheStateBeforeIt()
+    {
+        Kenshell.Run(_dir.Path, "x = 1\nx = 2\n");
+        var crashAt = new Dictionary<string, string> { ["KENSHELL_CRASH_AT"] = FaultInjection.BeforeRewind };
+        KenshellResult crashed = Kenshell.RunWith(crashAt, _dir.Path, ".undo\n");
+        Assert.True(crashed.ExitCode is 137 or -9, crashed.ToString());
+        Assert.Equal(["2"], Kenshell.Run(_dir.Path, "x\n").StdoutLines);
+        // The same command, not killed, is durable (the first .undo undoes the query `x`, the second x = 2).
+        Assert.Equal(0, Kenshell.Run(_dir.Path, ".undo\n.undo\n").ExitCode);
+        Assert.Equal(["1"], Kenshell.Run(_dir.Path, "x\n").StdoutLines);
+    }
+
+    [Fact]
     public void UndoCountsInputsAndUndoesTheTimerTurnsBetweenThem()
     {
         RunThenKill("y = []", "setTimeout(() => y.push('t'), 0); y.push('a'); 0", "'wait'");
