@@ -39,22 +39,31 @@ public sealed class HistoryLog
     public static HistoryLog Read(StoreLayout layout, byte[]? storeId)
     {
         var history = new HistoryLog();
-        ulong skip = 0;
         var segments = layout.ListLogSegments();
-        while (true)
+        int start = 0;
+        while (start < segments.Count)
         {
-            TurnLogReadResult result = new TurnLogReader(layout, storeId, skipThroughTurn: skip).Read();
+            ulong first = segments[start].FirstTurn;
+            TurnLogReadResult result = new TurnLogReader(layout, storeId, skipThroughTurn: first == 0 ? 0 : first - 1).Read();
             foreach (TurnRecord record in result.Records) history._records[record.Turn] = record;
             storeId ??= result.StoreId;
             if (!result.IsCorrupt) break;
-            // Go on after the damaged segment: the segments after it are whole files of their own.
             int at = -1;
             for (int i = 0; i < segments.Count; i++) if (segments[i].Path == result.CorruptPath) at = i;
-            ulong next = at >= 0 && at + 1 < segments.Count ? segments[at + 1].FirstTurn : 0;
+            if (at > start && result.CorruptOffset == 0)
+            {
+                // Reading stopped at the start of a later segment: a gap (a
+                // segment set aside) or that segment's own header. Read from
+                // it on its own: it decides which.
+                start = at;
+                continue;
+            }
+            // Damage inside a segment: go on after it (each segment is a
+            // whole file of its own).
+            int next = at < 0 ? segments.Count : at + 1;
             history._problems.Add(string.Join("; ", result.Problems) +
-                                  (next > 0 ? $" (the history goes on at turn {next})" : ""));
-            if (next == 0 || next - 1 <= skip) break;
-            skip = next - 1;
+                                  (next < segments.Count ? $" (the history goes on at turn {segments[next].FirstTurn})" : ""));
+            start = Math.Max(next, start + 1);
         }
         if (history._records.Count > 0)
         {

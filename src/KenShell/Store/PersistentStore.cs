@@ -175,12 +175,13 @@ public sealed class PersistentStore : IDisposable
         {
             PrepareShell?.Invoke(shell);
             // Recovery reads only the segments it needs: those with turns
-            // after the checkpoint. The older segments are the history
-            // (HistoryLog); damage there is found and reported when the
-            // history is used, and cannot cost the turns recovery needs, nor
-            // make the store unopenable. (Reading every byte at each open was
-            // right when the log was pruned to two generations; the history
-            // grows without bound.)
+            // after the checkpoint. Of the older segments (the history), those
+            // of the last two generations are checked (CheckRecentHistory);
+            // damage further back is found and reported when the history is
+            // used (HistoryLog). Either way it cannot cost the turns recovery
+            // needs, nor make the store unopenable; and the time an open takes
+            // does not grow with the history.
+            CheckRecentHistory(loaded.Turn);
             var reader = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn);
             TurnLogReadResult log = reader.Read();
             if (log.HasTornTail)
@@ -271,6 +272,36 @@ public sealed class PersistentStore : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _diagnostics.WriteLine($"kenshell: could not remove the files of the store that could not be created: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Checks every byte of the segments that the recovery checkpoint
+    /// (<paramref name="checkpointTurn"/>) covers but the second newest
+    /// checkpoint on disk does not: the log that recovery would have needed
+    /// one generation back, as much as the log held when it was pruned to two
+    /// generations. Damage in one is reported and the segment set aside (S13:
+    /// kept as *.damaged): it holds only turns the checkpoint contains, so the
+    /// state loses nothing; the history loses those turns. Each segment is
+    /// read on its own (a gap left by an earlier set-aside is not damage).
+    /// </summary>
+    private void CheckRecentHistory(ulong checkpointTurn)
+    {
+        var checkpoints = _layout.ListCheckpoints();
+        ulong from = checkpoints.Count >= 2 ? checkpoints[1].Turn : 0;
+        var segments = _layout.ListLogSegments();
+        for (int i = 0; i + 1 < segments.Count; i++)
+        {
+            ulong last = segments[i + 1].FirstTurn - 1;
+            if (last <= from) continue;
+            if (last > checkpointTurn) break;
+            ulong first = segments[i].FirstTurn;
+            TurnLogReadResult one = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: first == 0 ? 0 : first - 1).Read();
+            if (one.CorruptPath != segments[i].Path && !(one.HasTornTail && one.TornTailPath == segments[i].Path)) continue;
+            foreach (string problem in one.Problems)
+                _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
+            MoveAside(segments[i].Path, $"it is damaged; it holds only turns that checkpoint {checkpointTurn} already contains, so the state " +
+                                        $"loses nothing (the history of turns {first}..{last} is lost to .history, .save and time travel)");
         }
     }
 
