@@ -102,6 +102,33 @@ public sealed class TimeTravelTests : IDisposable
     }
 
     [Fact]
+    public void TravelAcrossASentMessageSaysItCannotBeTakenBack()
+    {
+        using var other = new StoreDirectory();
+        string a = FreeAddress(), b = FreeAddress();
+        var network = new Dictionary<string, string> { ["KENSHELL_NO_NETWORK"] = "0" };
+        using Kenshell receiver = Kenshell.Start(other.Path, b, [], network);
+        Assert.Equal("0", receiver.Eval("var got = []; ken.onmessage = v => { got.push(v) }; 0"));
+        using Kenshell sender = Kenshell.Start(_dir.Path, a, [], network);
+        Assert.Equal("1", sender.Eval("x = 1"));
+        sender.Eval($"ken.send('{b}', 'hello')");
+        receiver.WaitForValue("got.length", "1", TimeSpan.FromSeconds(30));
+        sender.WaitForValue("Object.keys(ken.pending()).length", "0", TimeSpan.FromSeconds(30));
+        sender.Send(".rewind 1");
+        Assert.StartsWith("Now at the state after turn 1", sender.ReadLine());
+        string said = "";
+        while (!said.Contains("Anything the undone turns wrote", StringComparison.Ordinal)) said += sender.ReadLine() + "\n";
+        Assert.Contains($"1 message(s) to {b} from the undone turns were already sent and cannot be taken back", said);
+        Assert.Equal("1", sender.Eval("x"));
+    }
+
+    private static string FreeAddress()
+    {
+        using var probe = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return $"127.0.0.1:{((System.Net.IPEndPoint)probe.Client.LocalEndPoint!).Port}";
+    }
+
+    [Fact]
     public void AtShowsAnOldStateAfterCheckpointsRolledOverAndLeavesTheStoreByteIdentical()
     {
         Kenshell.Run(_dir.Path, "x = 'first'\n");
