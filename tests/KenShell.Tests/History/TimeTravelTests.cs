@@ -151,6 +151,31 @@ public sealed class TimeTravelTests : IDisposable
     }
 
     [Fact]
+    public void IssueDoneWhenAfter2400MoreTurnsWithCheckpointsRollingOverAtShowsTheOldValueAndSaveHoldsTheFirstInput()
+    {
+        RunThenKill("x = 1", "x = 2", "x = 3", ".undo");
+        Assert.Equal(["2"], Kenshell.Run(_dir.Path, "x\n").StdoutLines);
+        var every = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "100" };
+        for (int run = 0; run < 4; run++)
+            Assert.Equal(0, Kenshell.RunWith(every, _dir.Path, string.Concat(Enumerable.Range(0, 600).Select(i => $"y = {run * 600 + i}\n"))).ExitCode);
+        Assert.DoesNotContain(_dir.Checkpoints(), c => c.Turn is > 0 and < 5); // rolled over
+        string before = _dir.Fingerprint();
+        KenshellResult at = Kenshell.Run(_dir.Path, "", "--at", "1", "--eval", "x");
+        Assert.Equal(["1"], at.StdoutLines);
+        Assert.Equal(["3"], Kenshell.Run(_dir.Path, "", "--at", "3", "--eval", "x").StdoutLines); // the undone branch, too
+        Assert.Equal(before, _dir.Fingerprint());
+
+        string file = Path.Combine(_dir.Path, "all.js");
+        Kenshell.Run(_dir.Path, $".save {file}\n");
+        string[] saved = File.ReadAllLines(file);
+        Assert.Equal("x = 1", saved[0]);
+        Assert.Equal("x = 2", saved[1]);
+        Assert.DoesNotContain("x = 3", saved); // undone
+        Assert.Equal("y = 2399", saved[^1]);
+        Assert.Equal(2 + 2 + 2400, saved.Length); // x = 1, x = 2, the marker and the query x, the 2,400 inputs
+    }
+
+    [Fact]
     public void SaveAfterARestartHoldsEveryInputFromTurn1OnTheCurrentLine()
     {
         Kenshell.RunWith(CheckpointEvery5, _dir.Path, "let a = 1\nfunction f() {\n  return a + 1\n}\nx = 1\nx = 2\n.undo\n" +
