@@ -141,7 +141,7 @@ public sealed class CheckpointStore
                     {
                         throw new EngineMismatchException(
                             $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
-                            $"this one has {_hostFunctionCount}). Nothing was changed.");
+                            $"this one has {_hostFunctionCount}). Nothing was changed.", newerKenshell: true);
                     }
                     if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
                         problem = $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)}, this store is {Convert.ToHexString(expectedStoreId)})";

@@ -114,7 +114,7 @@ public sealed class PersistentStore : IDisposable
         {
             loaded = _checkpoints.LoadNewest(out sawAny);
         }
-        catch (EngineMismatchException e)
+        catch (EngineMismatchException e) when (!e.NewerKenshell)
         {
             // An engine change is a migration: the kept history rebuilds the
             // heap by replay (--rebuild only says so explicitly).

@@ -61,6 +61,25 @@ public sealed class EngineMismatchTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointFromANewerKenshellIsRefusedNotMigrated()
+    {
+        Kenshell.Run(_dir.Path, "x = 1\n");
+        foreach (var (_, path) in _dir.Checkpoints())
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            CheckpointHeader header = CheckpointHeader.TryParse(bytes, out _)!;
+            (header with { HostFunctionCount = header.HostFunctionCount + 100 }).ToBytes().CopyTo(bytes, 0);
+            File.WriteAllBytes(path, bytes);
+        }
+        string before = _dir.Fingerprint(includeLockFile: false);
+        KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("newer kenshell", r.Stderr);
+        Assert.DoesNotContain("migrating", r.Stderr);
+        Assert.Equal(before, _dir.Fingerprint(includeLockFile: false));
+    }
+
+    [Fact]
     public void WithoutTheGenesisRecordARebuildIsRefusedClearly()
     {
         Kenshell.Run(_dir.Path, "x = 1\n");
