@@ -487,24 +487,46 @@ public sealed class CheckpointStore
     /// </summary>
     public JsShell? TryLoad(ulong turn, byte[]? expectedStoreId, out string? problem)
     {
-        string path = _layout.CheckpointPath(turn);
         try
         {
-            using var file = new CheckpointFileView(path);
-            ReadOnlySpan<byte> bytes = file.Span;
-            problem = Verify(bytes, turn, out CheckpointHeader? header);
-            if (problem is null && header!.Engine != _engineId) problem = $"written by {header.Engine}";
-            if (problem is null && header!.HostFunctionCount > _hostFunctionCount) problem = "written by a newer kenshell";
-            if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
-                problem = "it belongs to another store";
+            using var file = new CheckpointFileView(_layout.CheckpointPath(turn));
+            problem = Loadable(file.Span, turn, expectedStoreId);
             if (problem is not null) return null;
-            return JsShell.Restore(bytes[CheckpointHeader.Size..]);
+            return JsShell.Restore(file.Span[CheckpointHeader.Size..]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EngineException)
         {
             problem = e.Message;
             return null;
         }
+    }
+
+    /// <summary>
+    /// Why the checkpoint of <paramref name="turn"/> cannot be loaded, or null
+    /// when its checks pass (only V8 restoring it can still refuse). Reads the
+    /// file, changes nothing.
+    /// </summary>
+    public string? CheckLoadable(ulong turn, byte[]? expectedStoreId)
+    {
+        try
+        {
+            using var file = new CheckpointFileView(_layout.CheckpointPath(turn));
+            return Loadable(file.Span, turn, expectedStoreId);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    private string? Loadable(ReadOnlySpan<byte> bytes, ulong turn, byte[]? expectedStoreId)
+    {
+        string? problem = Verify(bytes, turn, out CheckpointHeader? header);
+        if (problem is null && header!.Engine != _engineId) problem = $"written by {header.Engine}";
+        if (problem is null && header!.HostFunctionCount > _hostFunctionCount) problem = "written by a newer kenshell";
+        if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
+            problem = "it belongs to another store";
+        return problem;
     }
 
     private void TryDelete(string path)

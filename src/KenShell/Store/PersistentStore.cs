@@ -39,6 +39,8 @@ public sealed class PersistentStore : IDisposable
     private string? _prelude;
     private int _divergences;
     private bool _rebuilding;
+    // The rewind turn the last Replay stopped at (its target unreachable), or 0.
+    private ulong _stoppedAt;
 
     public PersistentStore(StoreLayout layout, TextWriter diagnostics, CheckpointPolicy policy, bool progressOnTerminal)
     {
@@ -213,7 +215,7 @@ public sealed class PersistentStore : IDisposable
             }
             else
             {
-                RepairLog(shell, turn, loaded.Turn, log.CorruptPath);
+                RepairLog(shell, turn, loaded.Turn, log.CorruptPath ?? SegmentHolding(_stoppedAt));
             }
             _turnsSinceCheckpoint = turn - _checkpoints.NewestTurn;
             return (shell, new RecoveryReport(false, turn, loaded.Path, loaded.Turn, loaded.Bytes, loaded.Elapsed, replayed, clock.Elapsed));
@@ -351,7 +353,7 @@ public sealed class PersistentStore : IDisposable
             _writer = new TurnLogWriter(_layout, genesis.StoreId);
             TurnLogReadResult again = reader.Read();
             if (!again.IsCorrupt && !again.HasTornTail && again.NextTurn == turn + 1) _writer.Resume(again);
-            else RepairLog(shell, turn, turn, again.CorruptPath);
+            else RepairLog(shell, turn, turn, again.CorruptPath ?? SegmentHolding(_stoppedAt));
             return (shell, new RecoveryReport(false, turn, _layout.CheckpointPath(turn), 0, 0, TimeSpan.Zero, replayed, clock.Elapsed));
         }
         catch
@@ -371,7 +373,7 @@ public sealed class PersistentStore : IDisposable
         if (turn > checkpointTurn) _checkpoints.Commit(shell, turn);
         foreach (var (first, path) in _layout.ListLogSegments())
         {
-            if (path == corruptSegment) MoveAside(path, "it is damaged");
+            if (path == corruptSegment) MoveAside(path, "it is damaged, or holds turns that can no longer be replayed");
             else if (first > turn) MoveAside(path, $"it holds turns after {turn} that could not be used");
         }
         _writer!.StartSegment(turn + 1);
@@ -401,6 +403,7 @@ public sealed class PersistentStore : IDisposable
     private int Replay(ref JsShell shell, IReadOnlyList<TurnRecord> records, ulong fromTurn, ulong toTurn, out ulong reached)
     {
         reached = fromTurn;
+        _stoppedAt = 0;
         var pending = records.Where(r => r.Turn > fromTurn && r.Turn <= toTurn).ToList();
         if (pending.Count == 0) return 0;
         if (pending[0].Turn != fromTurn + 1)
@@ -417,11 +420,25 @@ public sealed class PersistentStore : IDisposable
             {
                 shell.StopTape();
                 progress.Clear();
-                if (!RewindRecord.TryDecode(record.Source, out ulong target, out _) || target >= record.Turn)
-                    throw new HistoryException($"turn {record.Turn} is a rewind that names no earlier turn");
+                HistoryLog history = HistoryLog.Read(_layout, _checkpoints.StoreId);
+                string? unreachable = !RewindRecord.TryDecode(record.Source, out ulong target, out _) || target >= record.Turn
+                    ? "the record names no earlier turn"
+                    : Unreachable(target, history);
+                if (unreachable is not null)
+                {
+                    // Checked before the heap is given up: the state reached so
+                    // far is kept, and the log is repaired from here (the
+                    // caller sets the later turns aside), rather than the store
+                    // becoming unopenable.
+                    _diagnostics.WriteLine($"kenshell: warning: turn {record.Turn} returns to the state after turn {target}, which can no " +
+                                           $"longer be reached ({unreachable}); the state stops at turn {reached}, and the turns from " +
+                                           $"{record.Turn} on are set aside");
+                    _stoppedAt = record.Turn;
+                    break;
+                }
                 // One heap at a time (isolates are entered when made, left when disposed).
                 shell.Dispose();
-                shell = ReachState(target);
+                shell = ReachState(target, history);
             }
             else
             {
@@ -490,6 +507,25 @@ public sealed class PersistentStore : IDisposable
         if (history.Problems.Count > 0) why += "; damage in the log: " + string.Join("; ", history.Problems);
         throw new HistoryException($"the state after turn {target} cannot be reached: {why}");
     }
+
+    /// <summary>
+    /// Why <see cref="ReachState"/> of <paramref name="target"/> would find
+    /// no state to start from (no loadable checkpoint on the way, and no way
+    /// back to turn 0), or null. Reads files, restores nothing.
+    /// </summary>
+    private string? Unreachable(ulong target, HistoryLog history)
+    {
+        List<ulong> walk = history.Walk(target, out bool complete, out ulong missing);
+        var checkpoints = _layout.ListCheckpoints().Select(c => c.Turn).ToHashSet();
+        if (walk.Any(state => checkpoints.Contains(state) && _checkpoints.CheckLoadable(state, _checkpoints.StoreId) is null)) return null;
+        if (complete && _prelude is not null && GenesisFile.Read(_layout, out _) is not null) return null;
+        return complete ? "no checkpoint on the way to it can be loaded, and the genesis record is missing"
+                        : $"the history no longer holds turn {missing}, and no loadable checkpoint is after it on the way";
+    }
+
+    /// <summary>The log segment holding <paramref name="turn"/>, or null.</summary>
+    private string? SegmentHolding(ulong turn) =>
+        turn == 0 ? null : _layout.ListLogSegments().LastOrDefault(s => s.FirstTurn <= turn).Path;
 
     /// <summary>Replays, on a heap holding state walk[<paramref name="from"/>], the turns that lead from it to walk[0].</summary>
     private void ReplayWalk(JsShell shell, HistoryLog history, List<ulong> walk, int from)

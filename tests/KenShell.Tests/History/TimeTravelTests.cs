@@ -90,6 +90,24 @@ public sealed class TimeTravelTests : IDisposable
     }
 
     [Fact]
+    public void ARewindWhoseTargetCanNoLongerBeReachedDoesNotMakeTheStoreUnopenable()
+    {
+        Kenshell.Run(_dir.Path, "x = 1\nx = 2\nx = 3\n.checkpoint\n");
+        Assert.Contains(_dir.Checkpoints(), c => c.Turn == 3);
+        Assert.Equal(0, Kenshell.Run(_dir.Path, ".rewind 1\n").ExitCode);
+        // Take away every way back to turn 1: the rewind's own checkpoint, turn 0's, the genesis record.
+        foreach (var (turn, path) in _dir.Checkpoints()) if (turn != 3) File.Delete(path);
+        File.Delete(_dir.File("genesis"));
+
+        KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(["3"], r.StdoutLines); // the newest state still reachable
+        Assert.Contains("can no longer be reached", r.Stderr);
+        Assert.NotEmpty(Directory.GetFiles(_dir.Path, "*log_*.damaged")); // kept, not deleted
+        Assert.Equal(["3"], Kenshell.Run(_dir.Path, "x\n").StdoutLines);
+    }
+
+    [Fact]
     public void UndoCountsInputsAndUndoesTheTimerTurnsBetweenThem()
     {
         RunThenKill("y = []", "setTimeout(() => y.push('t'), 0); y.push('a'); 0", "'wait'");

@@ -51,10 +51,13 @@ public sealed class StoreFileTests : IDisposable
     [Fact]
     public void TwoGenerationsAndExponentiallySpacedOlderCheckpointsAreKeptWithTheWholeLog()
     {
-        var every = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "1" };
-        string input = string.Concat(Enumerable.Range(1, 40).Select(i => $"v = {i}\n"));
-        Kenshell.RunWith(every, _dir.Path, input);
+        // Eight runs of five turns, each ending with a checkpoint (the exit
+        // gives it time to finish): checkpoints of turns 5, 10, ..., 40.
+        var every = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "5" };
+        for (int run = 0; run < 8; run++)
+            Kenshell.RunWith(every, _dir.Path, string.Concat(Enumerable.Range(run * 5 + 1, 5).Select(i => $"v = {i}\n")) + ".checkpoint\n");
         var checkpoints = _dir.Checkpoints();
+        Assert.True(checkpoints[0].Turn >= 30, string.Join(", ", checkpoints));
         Assert.True(checkpoints[0].Turn > checkpoints[1].Turn);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
         // Turn 0 and a few in between for time travel; not one per turn.
