@@ -15,7 +15,7 @@
 #                       (needs a test262 checkout: $TEST262_DIR or build/test262)
 #   ./build.sh bench    build, then run the benchmarks in bench/ (checkpoint and
 #                       roundtrip; or `bench checkpoint ARGS` / `bench roundtrip
-#                       ARGS` / `bench compute ARGS` for one)
+#                       ARGS` / `bench compute ARGS` / `bench history ARGS` for one)
 #   ./build.sh clean    remove build/
 #
 # Everything goes under build/ (ignored by git). Nothing is installed
@@ -122,6 +122,11 @@ compute_bench() {
     "$BUILD/native/kenv8-compute" --root "$ROOT" "$@"
 }
 
+history_bench() {
+    log "running bench/history_bench.sh: --at, .history, .undo on a store of many turns"
+    "$ROOT/bench/history_bench.sh" --kenshell "$BUILD/bin/kenshell" "$@"
+}
+
 roundtrip_bench() {
     log "running KenShell.Bench (bench/KenShell.Bench): durable trivial-turn round trip"
     dotnet "$BUILD/bench/KenShell.Bench.dll" "$@"
@@ -164,6 +169,7 @@ case "${1:-build}" in
             checkpoint) checkpoint_bench "${@:3}" ;;
             roundtrip) roundtrip_bench "${@:3}" ;;
             compute) compute_bench "${@:3}" ;;
+            history) history_bench "${@:3}" ;;
             # Both, one after the other (never at once: they would time each
             # other). Extra arguments go to kenv8-bench, as they always have.
             *) checkpoint_bench "${@:2}"; roundtrip_bench ;;

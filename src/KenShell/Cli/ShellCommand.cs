@@ -36,11 +36,21 @@ public static class ShellCommand
         };
         var keepLog = new Option<bool>("--keep-log")
         {
-            Description = "Keep the whole turn log from the first turn (never remove log segments covered by checkpoints)",
+            Description = "Accepted for old scripts: the whole history is now kept by default (see --forget)",
         };
         var rebuild = new Option<bool>("--rebuild")
         {
-            Description = "If the checkpoints were written by another V8 build, rebuild the heap by replaying the whole log (needs a log kept with --keep-log)",
+            Description = "Accepted for old scripts: a store whose checkpoints come from another V8 build is now rebuilt from its history automatically",
+        };
+        var at = new Option<ulong?>("--at")
+        {
+            Description = "Open the state after TURN read-only (nothing is committed, sent or written); with --eval, run CODE there and exit",
+            HelpName = "TURN",
+        };
+        var forget = new Option<ulong?>("--forget")
+        {
+            Description = "Drop the history before TURN (its log segments; never those recovery needs), then go on as usual",
+            HelpName = "TURN",
         };
         var wait = new Option<bool>("--wait")
         {
@@ -55,6 +65,8 @@ public static class ShellCommand
             keepLog,
             rebuild,
             wait,
+            at,
+            forget,
         };
         root.SetAction(result => Run(new ShellOptions
         {
@@ -65,11 +77,13 @@ public static class ShellCommand
             KeepLog = result.GetValue(keepLog),
             Rebuild = result.GetValue(rebuild),
             WaitForTimers = result.GetValue(wait),
+            AtTurn = result.GetValue(at),
+            ForgetTurn = result.GetValue(forget),
         }));
         return root;
     }
 
-    private const string Usage = "usage: kenshell ADDRESS [FILE.js] [--dir DIR] [--eval CODE] [--wait] [--keep-log] [--rebuild] (kenshell --help says more)";
+    private const string Usage = "usage: kenshell ADDRESS [FILE.js] [--dir DIR] [--eval CODE] [--wait] [--at TURN] [--forget TURN] (kenshell --help says more)";
 
     private static int Run(ShellOptions commandLine)
     {
@@ -116,7 +130,20 @@ public static class ShellCommand
             return ExitError;
         }
 
+        ulong? forgetTurn = options.ForgetTurn;
         var layout = new StoreLayout(directory, address);
+        if (options.AtTurn is { } turn)
+        {
+            if (scriptFile is not null || forgetTurn is not null)
+            {
+                stderr.WriteLine("kenshell: --at opens a state read-only: it takes no FILE and no --forget");
+                return ExitError;
+            }
+            string peerIdentity = KenShell.Messaging.PeerAddress.TryParse(address, out var atPeer) ? atPeer.ToString() : address;
+            int atExit = AtCommand.Run(layout, CheckpointPolicy.Default(options.CheckpointEveryTurns), turn, code, peerIdentity, stdout, stderr);
+            stdout.Flush();
+            return atExit;
+        }
         string? scriptText = null;
         if (scriptFile is not null)
         {
@@ -151,7 +178,7 @@ public static class ShellCommand
         {
             // The shell's identity as the network knows it (canonical form).
             string identity = KenShell.Messaging.PeerAddress.TryParse(address, out var peer) ? peer.ToString() : address;
-            var policy = CheckpointPolicy.Default(options.KeepLog, options.CheckpointEveryTurns) with { CheckpointTimeout = options.CheckpointTimeout };
+            var policy = CheckpointPolicy.Default(options.CheckpointEveryTurns) with { CheckpointTimeout = options.CheckpointTimeout };
             using var store = new PersistentStore(layout, stderr, policy, progressOnTerminal: !Console.IsErrorRedirected)
             {
                 Trace = options.Trace,
@@ -170,7 +197,7 @@ public static class ShellCommand
                 stderr.WriteLine($"kenshell: {e.Message}");
                 return ExitEngineMismatch;
             }
-            catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is CheckpointFailedException or EngineException or HistoryException or IOException or UnauthorizedAccessException)
             {
                 stderr.WriteLine($"kenshell: cannot open the store: {e.Message}");
                 return ExitError;
@@ -178,6 +205,21 @@ public static class ShellCommand
 
             if (interactive) PrintBanner(stdout, layout, report);
             else if (!report.Fresh) stderr.WriteLine($"kenshell: {report.Describe()}");
+            if (forgetTurn is { } before)
+            {
+                // The flag is the confirmation .forget asks for.
+                try
+                {
+                    ulong through = store.Forget(before);
+                    stderr.WriteLine(through == 0
+                        ? $"kenshell: --forget {before}: no history before turn {before} can be dropped (recovery still needs what is kept)"
+                        : $"kenshell: --forget {before}: dropped the history of turns up to {through}");
+                }
+                catch (TurnLogException e)
+                {
+                    stderr.WriteLine($"kenshell: --forget {before}: {e.Message}");
+                }
+            }
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
             // --eval runs one turn and exits: no network for it.
@@ -208,7 +250,7 @@ public static class ShellCommand
                 stderr.WriteLine($"kenshell: {e.Message}");
                 return ExitError;
             }
-            catch (Exception e) when (e is CheckpointFailedException or EngineException or IOException)
+            catch (Exception e) when (e is CheckpointFailedException or EngineException or HistoryException or IOException)
             {
                 // Only reachable when a rollback finds no intact checkpoint
                 // left (files damaged while the shell ran). Everything durable

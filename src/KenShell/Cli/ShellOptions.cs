@@ -51,6 +51,12 @@ public sealed record ShellOptions
     /// <summary>--wait: at end of input, stay until no timer is pending.</summary>
     public bool WaitForTimers { get; init; }
 
+    /// <summary>--at TURN: open the state after TURN read-only.</summary>
+    public ulong? AtTurn { get; init; }
+
+    /// <summary>--forget TURN: drop the history before TURN (the flag is the confirmation).</summary>
+    public ulong? ForgetTurn { get; init; }
+
     // The environment.
 
     /// <summary>KENSHELL_NO_NETWORK=1: do not listen (tests that start many shells on one address at once).</summary>

@@ -432,6 +432,7 @@ public sealed partial class ReplSession : IDisposable
         new("info", ".info", "Turns, heap, store, checkpoints, pending timers", (s, _) =>
         {
             s._stdout.WriteLine(s._runner.Describe());
+            s._stdout.WriteLine(TimeTravel.Describe(s._runner.Store));
             s.Say(s._messages is null ? "network:          off" : $"network:          {s._messages.Counters}");
             return true;
         }),
@@ -440,9 +441,40 @@ public sealed partial class ReplSession : IDisposable
             if (s.RequireFile(file)) s.Load(file);
             return true;
         }),
-        new("save", ".save FILE", "Save the inputs committed in this session to FILE", (s, file) =>
+        new("save", ".save FILE", "Save every input that built the current state, from turn 1, to FILE", (s, file) =>
         {
-            if (s.RequireFile(file)) s.Save(file);
+            if (s.RequireFile(file)) TimeTravel.Save(s._runner, file, s._stdout);
+            s._stdout.Flush();
+            return true;
+        }),
+        new("history", ".history [N]", "List the last N turns (default 20): number, time, kind, first line; undone ones as a branch", (s, n) =>
+        {
+            TimeTravel.History(s._runner, n, s._stdout);
+            s._stdout.Flush();
+            return true;
+        }),
+        new("undo", ".undo [N]", "Go back to the state before the last N inputs (durable; the undone turns stay as a branch)", (s, n) =>
+        {
+            TimeTravel.Undo(s._runner, n, s._stdout, () => s._messages?.Load());
+            s._stdout.Flush();
+            return true;
+        }),
+        new("redo", ".redo", "Right after .undo: return to the state before it", (s, _) =>
+        {
+            TimeTravel.Redo(s._runner, s._stdout, () => s._messages?.Load());
+            s._stdout.Flush();
+            return true;
+        }),
+        new("rewind", ".rewind TURN", "Go to the state right after TURN (any turn .history lists, branches included)", (s, turn) =>
+        {
+            TimeTravel.Rewind(s._runner, turn, s._stdout, () => s._messages?.Load());
+            s._stdout.Flush();
+            return true;
+        }),
+        new("forget", ".forget TURN", "Drop the history before TURN to get the space back (asks for a confirmation)", (s, turn) =>
+        {
+            TimeTravel.Forget(s._runner, turn, s._stdout);
+            s._stdout.Flush();
             return true;
         }),
     ];

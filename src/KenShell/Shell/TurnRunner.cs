@@ -45,6 +45,9 @@ public sealed class TurnRunner : IDisposable
 
     public JsShell Shell => _shell;
 
+    /// <summary>The store the turns commit to (time travel reads its history).</summary>
+    public PersistentStore Store => _store;
+
     /// <summary>True while JavaScript of a turn is running (Ctrl-C then interrupts it).</summary>
     public bool TurnRunning => _turnRunning;
 
@@ -56,6 +59,33 @@ public sealed class TurnRunner : IDisposable
 
     /// <summary>Starts a background checkpoint now (the .checkpoint command).</summary>
     public bool Checkpoint() => _store.StartCheckpoint(_shell);
+
+    /// <summary>
+    /// Time travel (.undo, .redo, .rewind): makes the state after
+    /// <paramref name="target"/> current by a committed rewind turn, then
+    /// starts a checkpoint of it (so that recovery need not travel again).
+    /// Throws <see cref="HistoryException"/> or <see cref="TurnLogException"/>;
+    /// then nothing was committed and the current state is rebuilt as a
+    /// rollback rebuilds it.
+    /// </summary>
+    public void TravelTo(ulong target, string reason)
+    {
+        // One heap at a time: each isolate is entered on this thread when it
+        // is made and left when it is disposed, so they must nest.
+        _shell.Dispose();
+        try
+        {
+            _shell = _store.Rewind(target, reason);
+        }
+        catch (Exception e) when (e is HistoryException or TurnLogException or CheckpointFailedException or EngineException)
+        {
+            _shell = _store.Reload();
+            ConfigureShell();
+            throw;
+        }
+        ConfigureShell();
+        _store.StartCheckpoint(_shell);
+    }
 
     /// <summary>Stops the running turn. Called from the signal-handling thread.</summary>
     public bool Interrupt()
@@ -212,7 +242,8 @@ public sealed class TurnRunner : IDisposable
 
     private TurnOutcome Commit(ulong turn, string source, TurnResult result, TimeSpan runTime, byte kind)
     {
-        var record = new TurnRecord(turn, source, _shell.LastTape, TurnDigest.Compute(result.Output), (byte)((byte)result.Status | kind));
+        var record = new TurnRecord(turn, source, _shell.LastTape, TurnDigest.Compute(result.Output), (byte)((byte)result.Status | kind),
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         try
         {
             // The commit point: the record is durable when this returns.

@@ -6,14 +6,16 @@ namespace KenShell.Store;
 
 /// <summary>
 /// The store's checkpoints: whole-heap V8 snapshots, each written by a
-/// forked child, two generations kept.
+/// forked child; two generations kept for recovery, and older ones spaced
+/// exponentially for time travel.
 ///
 /// Durability protocol of one checkpoint (the Redis BGSAVE pattern):
 ///  1. fork; the child writes ken_&lt;addr&gt;_ckpt_N.tmp and fsyncs it;
 ///  2. the parent renames .tmp to ken_&lt;addr&gt;_ckpt_N and fsyncs the
 ///     directory — only now does recovery see it, complete;
-///  3. checkpoints older than the previous one are removed: two generations
-///     stay, so damage to any one file never loses the store.
+///  3. checkpoints older than the previous one are removed, except those
+///     kept for time travel: two generations stay, so damage to any one
+///     file never loses the store.
 /// A checkpoint is normally taken in the background (the shell goes on
 /// running turns while the child writes; the turn log holds those turns);
 /// step 2 then runs on a worker thread under <see cref="Sync"/>.
@@ -144,7 +146,7 @@ public sealed class CheckpointStore
                     {
                         throw new EngineMismatchException(
                             $"{Path.GetFileName(path)} was written by a newer kenshell ({header.HostFunctionCount} host functions; " +
-                            $"this one has {_hostFunctionCount}). Nothing was changed.");
+                            $"this one has {_hostFunctionCount}). Nothing was changed.", newerKenshell: true);
                     }
                     if (problem is not null)
                     {
@@ -242,6 +244,32 @@ public sealed class CheckpointStore
             _storeId = storeId;
             NewestTurn = 0;
         }
+    }
+
+    /// <summary>
+    /// Read-only opens (--at): the store id is taken from the genesis record
+    /// or a checkpoint header (<see cref="ReadAnyStoreId"/>) instead of by loading.
+    /// </summary>
+    public void AdoptStoreId(byte[] storeId) => _storeId = storeId;
+
+    /// <summary>The store id in the newest checkpoint header that parses, or null. Reads only headers.</summary>
+    public byte[]? ReadAnyStoreId()
+    {
+        foreach (var (_, path) in _layout.ListCheckpoints())
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                var header = new byte[CheckpointHeader.Size];
+                if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length &&
+                    CheckpointHeader.TryParse(header, out _) is { } parsed)
+                {
+                    return parsed.StoreId;
+                }
+            }
+            catch (IOException) { }
+        }
+        return null;
     }
 
     /// <summary>Checks a checkpoint file's bytes. Returns why it is bad, or null.</summary>
@@ -400,41 +428,52 @@ public sealed class CheckpointStore
         }
     }
 
+    /// <summary>
+    /// How far apart (in turns) the older checkpoints kept for time travel
+    /// are, at the finest: the checkpoint interval.
+    /// </summary>
+    public ulong HistorySpacing { get; init; } = 1000;
+
     private void PruneOldGenerations()
     {
-        // Keep the newest two intact checkpoints; everything older is covered.
-        // Only files this process verified or wrote are removed; damaged ones
-        // were moved aside and are never touched here.
+        // Keep the newest two intact checkpoints (recovery's two generations),
+        // and, for time travel (--at, .rewind, .undo), older checkpoints spaced
+        // exponentially: a checkpoint whose age (turns before the newest) is
+        // about 2^k spacings is kept when it is the first checkpoint in its
+        // window of 2^k spacings (KeepForHistory). Reaching a turn then
+        // replays at most about as many turns as the turn's age, with
+        // O(log(turns)) checkpoints on disk; turn 0's is always kept.
+        //
+        // Only files this process verified or wrote are among _good; older
+        // files on disk are judged by the same rule. Damaged ones were moved
+        // aside and are never touched here.
         //
         // These unlinks (TryDelete) are not followed by a directory fsync, on
         // purpose. They run only after the new checkpoint's rename and its
         // directory fsync (Finish), so no crash can keep a deletion while
         // losing the checkpoint that made it safe. A crash may undo a
-        // deletion: an intact checkpoint older than both kept generations
-        // comes back. Recovery loads the newest intact checkpoint first, so
-        // it is read only if both kept generations are damaged (beyond what
-        // two generations promise; recovery then starts, loudly, from that
-        // older state instead of from an empty store), and the next
-        // checkpoint's prune (the loop over ListCheckpoints below) removes
-        // it again. The log segments that replay depends on are another
-        // matter: TurnLogPruner deletes them oldest first with a directory
-        // fsync after each, so that the log left is always a contiguous
-        // suffix.
-        while (_good.Count > 2)
-        {
-            ulong old = _good[^1];
-            _good.RemoveAt(_good.Count - 1);
-            FaultInjection.Hit(FaultInjection.DuringPruning);
-            TryDelete(_layout.CheckpointPath(old));
-        }
+        // deletion: an intact older checkpoint comes back; recovery loads the
+        // newest intact checkpoint first, and the next prune removes it again.
+        // The log is never pruned here: it is the history.
+        while (_good.Count > 2) _good.RemoveAt(_good.Count - 1);
+        if (_good.Count < 2) return;
+        var onDisk = _layout.ListCheckpoints().Select(c => c.Turn).ToList();
         foreach (var (turn, path) in _layout.ListCheckpoints())
         {
-            if (_good.Count != 2 || turn >= _good[1]) continue;
+            if (turn >= _good[1] || KeepForHistory(turn, _good[0], onDisk, HistorySpacing)) continue;
             // An older file this process never verified (left by an earlier
             // run, or copied in) is deleted only if its header says it is
             // this store's; anything else is set aside, never deleted (S13).
-            if (NotOurs(path) is { } problem) Quarantine(path, problem);
-            else TryDelete(path);
+            if (NotOurs(path) is { } problem)
+            {
+                Quarantine(path, problem);
+            }
+            else
+            {
+                FaultInjection.Hit(FaultInjection.DuringPruning);
+                TryDelete(path);
+            }
+            onDisk.Remove(turn);
         }
     }
 
@@ -460,6 +499,70 @@ public sealed class CheckpointStore
         if (!header.StoreId.AsSpan().SequenceEqual(_storeId))
             return $"it belongs to another store (store id {Convert.ToHexString(header.StoreId)})";
         return null;
+    }
+    /// <summary>
+    /// Whether an older checkpoint of <paramref name="turn"/> stays for time
+    /// travel: it is the first of the checkpoints in its window, whose size
+    /// doubles with the checkpoint's age (the first is kept as its window
+    /// grows: a window of one size is two of the size below).
+    /// </summary>
+    public static bool KeepForHistory(ulong turn, ulong newest, IReadOnlyList<ulong> checkpoints, ulong spacing)
+    {
+        spacing = Math.Max(1, spacing);
+        ulong age = newest - turn;
+        int level = 0;
+        while (level < 62 && (spacing << (level + 1)) <= age) level++;
+        ulong window = spacing << level;
+        return !checkpoints.Any(c => c < turn && c / window == turn / window);
+    }
+
+    /// <summary>
+    /// Loads the checkpoint of <paramref name="turn"/> without changing any
+    /// file (time travel, --at): null with the reason when it is damaged,
+    /// from another engine build or store, or V8 refuses it.
+    /// </summary>
+    public JsShell? TryLoad(ulong turn, byte[]? expectedStoreId, out string? problem)
+    {
+        try
+        {
+            using var file = new CheckpointFileView(_layout.CheckpointPath(turn));
+            problem = Loadable(file.Span, turn, expectedStoreId);
+            if (problem is not null) return null;
+            return JsShell.Restore(file.Span[CheckpointHeader.Size..]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EngineException)
+        {
+            problem = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Why the checkpoint of <paramref name="turn"/> cannot be loaded, or null
+    /// when its checks pass (only V8 restoring it can still refuse). Reads the
+    /// file, changes nothing.
+    /// </summary>
+    public string? CheckLoadable(ulong turn, byte[]? expectedStoreId)
+    {
+        try
+        {
+            using var file = new CheckpointFileView(_layout.CheckpointPath(turn));
+            return Loadable(file.Span, turn, expectedStoreId);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    private string? Loadable(ReadOnlySpan<byte> bytes, ulong turn, byte[]? expectedStoreId)
+    {
+        string? problem = Verify(bytes, turn, out CheckpointHeader? header);
+        if (problem is null && header!.Engine != _engineId) problem = $"written by {header.Engine}";
+        if (problem is null && header!.HostFunctionCount > _hostFunctionCount) problem = "written by a newer kenshell";
+        if (problem is null && expectedStoreId is not null && !header!.StoreId.AsSpan().SequenceEqual(expectedStoreId))
+            problem = "it belongs to another store";
+        return problem;
     }
 
     private void TryDelete(string path)

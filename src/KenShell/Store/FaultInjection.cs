@@ -44,6 +44,10 @@ public static class FaultInjection
     public const string CheckpointAfterRename = "checkpoint-after-rename";
     /// <summary>Between the removal of two covered log segments (or checkpoints).</summary>
     public const string DuringPruning = "during-pruning";
+    /// <summary>A time-travel target state was reached in memory; its rewind turn is not yet written.</summary>
+    public const string BeforeRewind = "before-rewind";
+    /// <summary>A rebuild by replay (an engine migration) has replayed some turns; nothing of it is durable yet.</summary>
+    public const string DuringRebuild = "during-rebuild";
 
     /// <summary>Fault kinds of <c>KENSHELL_FAULT</c>.</summary>
     public const string ShortWrite = "short-write";

@@ -37,6 +37,13 @@ public sealed class PersistentStore : IDisposable
     /// <summary>When a replay shows its progress bar on a terminal (KENSHELL_PROGRESS_AFTER_MS).</summary>
     public TimeSpan ProgressAfter { get; init; } = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _checkpointClock = new();
+    // The runtime source a heap is built from when a state must be reached
+    // from turn 0 by replay (a rebuild under another engine).
+    private string? _prelude;
+    private int _divergences;
+    private bool _rebuilding;
+    // The rewind turn the last Replay stopped at (its target unreachable), or 0.
+    private ulong _stoppedAt;
 
     public PersistentStore(StoreLayout layout, TextWriter diagnostics, CheckpointPolicy policy, bool progressOnTerminal)
     {
@@ -48,6 +55,7 @@ public sealed class PersistentStore : IDisposable
         {
             StoreRemoved = () => RemovedProblem() is not null,
             CheckpointTimeout = policy.CheckpointTimeout,
+            HistorySpacing = policy.Turns,
         };
     }
 
@@ -95,6 +103,7 @@ public sealed class PersistentStore : IDisposable
     public (JsShell Shell, RecoveryReport Report) Open(string prelude, bool rebuild)
     {
         var clock = Stopwatch.StartNew();
+        _prelude = prelude;
         _checkpoints.RemoveUnfinished();
         if (File.Exists(_layout.GenesisPath + ".tmp"))
         {
@@ -111,17 +120,30 @@ public sealed class PersistentStore : IDisposable
         {
             loaded = _checkpoints.LoadNewest(out sawAny);
         }
-        catch (EngineMismatchException e)
+        catch (EngineMismatchException e) when (!e.NewerKenshell)
         {
+            // An engine change is a migration: the kept history rebuilds the
+            // heap by replay (--rebuild only says so explicitly).
             string? obstacle = RebuildObstacle();
-            if (!rebuild)
-            {
-                throw new EngineMismatchException(e.Message + (obstacle is null
-                    ? " This store can be rebuilt under this engine by replaying its whole log: run again with --rebuild."
-                    : $" (It cannot be rebuilt by replay: {obstacle}.)"));
-            }
             if (obstacle is not null) throw new EngineMismatchException(e.Message + $" It cannot be rebuilt by replay: {obstacle}.");
+            _diagnostics.WriteLine($"kenshell: {e.Message.Split(". ")[0]}: migrating the store to this engine{(rebuild ? "" : " automatically")}");
             return RebuildByReplay(prelude, clock);
+        }
+        if (loaded is null && (sawAny || _layout.ListLogSegments().Count > 0) && RebuildObstacle() is null)
+        {
+            // No intact checkpoint, but the whole history and the genesis
+            // record: the state is rebuilt by replay from turn 0, as for an
+            // engine migration (also what finishes a migration killed before
+            // its checkpoint was durable: its old checkpoints are already aside).
+            _diagnostics.WriteLine("kenshell: no intact checkpoint of this engine is left; rebuilding the state from the kept history");
+            try
+            {
+                return RebuildByReplay(prelude, clock);
+            }
+            catch (EngineMismatchException e)
+            {
+                _diagnostics.WriteLine($"kenshell: {e.Message}");
+            }
         }
         if (loaded is null)
         {
@@ -158,24 +180,14 @@ public sealed class PersistentStore : IDisposable
         try
         {
             PrepareShell?.Invoke(shell);
-            // Every byte of the log is checked, but recovery reads only the
-            // segments it needs: those with turns after the checkpoint. Damage
-            // in a segment the checkpoint already covers is reported and set
-            // aside; it must not cost the intact later segments (found by the
-            // torture suite: a bit flip in an old segment cost every turn after
-            // the newest checkpoint). Nor may a gap before the needed turns:
-            // after a repair set a damaged segment aside and checkpointed the
-            // state, the next segment starts after the gap, and reading the
-            // whole log called that damage and set aside the turns committed
-            // since (found by the torture suite: a turn whose output was seen
-            // was lost on the second start after a bit flip).
-            TurnLogReadResult whole = new TurnLogReader(_layout, _checkpoints.StoreId).Read();
-            if (whole.IsCorrupt && CoveredBy(whole.CorruptPath!, loaded.Turn))
-            {
-                foreach (string problem in whole.Problems)
-                    _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
-                MoveAside(whole.CorruptPath!, $"it is damaged; it holds only turns that checkpoint {loaded.Turn} already contains, so nothing is lost");
-            }
+            // Recovery reads only the segments it needs: those with turns
+            // after the checkpoint. Of the older segments (the history), those
+            // of the last two generations are checked (CheckRecentHistory);
+            // damage further back is found and reported when the history is
+            // used (HistoryLog). Either way it cannot cost the turns recovery
+            // needs, nor make the store unopenable; and the time an open takes
+            // does not grow with the history.
+            CheckRecentHistory(loaded.Turn);
             var reader = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn);
             TurnLogReadResult log = reader.Read();
             if (log.HasTornTail)
@@ -194,7 +206,7 @@ public sealed class PersistentStore : IDisposable
             foreach (string problem in log.IsCorrupt ? log.Problems : [])
                 _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
 
-            int replayed = Replay(shell, log.Records, loaded.Turn, ulong.MaxValue, out ulong turn);
+            int replayed = Replay(ref shell, log.Records, loaded.Turn, ulong.MaxValue, out ulong turn);
             Turn = turn;
 
             bool clean = !log.IsCorrupt && log.NextTurn == turn + 1 && log.ValidEndPath is not null &&
@@ -207,7 +219,7 @@ public sealed class PersistentStore : IDisposable
             }
             else
             {
-                RepairLog(shell, turn, loaded.Turn, log.CorruptPath);
+                RepairLog(shell, turn, loaded.Turn, log.CorruptPath ?? SegmentHolding(_stoppedAt));
             }
             _turnsSinceCheckpoint = turn - _checkpoints.NewestTurn;
             return (shell, new RecoveryReport(false, turn, loaded.Path, loaded.Turn, loaded.Bytes, loaded.Elapsed, replayed, clock.Elapsed));
@@ -217,6 +229,25 @@ public sealed class PersistentStore : IDisposable
             shell.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the state after <paramref name="turn"/> read-only (--at): no
+    /// file is created, changed, renamed or deleted, and no lock is needed
+    /// (every file read is either immutable once named or only appended to).
+    /// The heap returned is a scratch copy; nothing it does is ever committed.
+    /// </summary>
+    public JsShell OpenAt(string prelude, ulong turn)
+    {
+        _prelude = prelude;
+        byte[]? id = GenesisFile.Read(_layout, out _)?.StoreId ?? _checkpoints.ReadAnyStoreId();
+        if (id is null) throw new HistoryException($"there is no store ken_{_layout.Address}_* in {_layout.Directory}");
+        _checkpoints.AdoptStoreId(id);
+        HistoryLog history = HistoryLog.Read(_layout, id);
+        ulong last = Math.Max(history.LastTurn, _layout.ListCheckpoints().Select(c => c.Turn).DefaultIfEmpty(0UL).Max());
+        if (turn > last) throw new HistoryException($"turn {turn} has not run yet (the store's last turn is {last})");
+        foreach (string problem in history.Problems) _diagnostics.WriteLine($"kenshell: warning: the history is damaged: {problem}");
+        return ReachState(turn, history);
     }
 
     /// <summary>
@@ -250,15 +281,34 @@ public sealed class PersistentStore : IDisposable
         }
     }
 
-    /// <summary>Whether every turn in log segment <paramref name="path"/> is ≤ <paramref name="turn"/>.</summary>
-    private bool CoveredBy(string path, ulong turn)
+    /// <summary>
+    /// Checks every byte of the segments that the recovery checkpoint
+    /// (<paramref name="checkpointTurn"/>) covers but the second newest
+    /// checkpoint on disk does not: the log that recovery would have needed
+    /// one generation back, as much as the log held when it was pruned to two
+    /// generations. Damage in one is reported and the segment set aside (S13:
+    /// kept as *.damaged): it holds only turns the checkpoint contains, so the
+    /// state loses nothing; the history loses those turns. Each segment is
+    /// read on its own (a gap left by an earlier set-aside is not damage).
+    /// </summary>
+    private void CheckRecentHistory(ulong checkpointTurn)
     {
+        var checkpoints = _layout.ListCheckpoints();
+        ulong from = checkpoints.Count >= 2 ? checkpoints[1].Turn : 0;
         var segments = _layout.ListLogSegments();
-        for (int i = 0; i < segments.Count; i++)
+        for (int i = 0; i + 1 < segments.Count; i++)
         {
-            if (segments[i].Path == path) return StoreLayout.SegmentCoveredBy(segments, i, turn);
+            if (StoreLayout.SegmentLastTurn(segments, i) is not { } last) break;
+            if (last <= from) continue;
+            if (last > checkpointTurn) break;
+            ulong first = segments[i].FirstTurn;
+            TurnLogReadResult one = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: first == 0 ? 0 : first - 1).Read();
+            if (one.CorruptPath != segments[i].Path && !(one.HasTornTail && one.TornTailPath == segments[i].Path)) continue;
+            foreach (string problem in one.Problems)
+                _diagnostics.WriteLine($"kenshell: warning: the turn log is damaged: {problem}");
+            MoveAside(segments[i].Path, $"it is damaged; it holds only turns that checkpoint {checkpointTurn} already contains, so the state " +
+                                        $"loses nothing (the history of turns {first}..{last} is lost to .history, .save and time travel)");
         }
-        return false;
     }
 
     /// <summary>Why the store cannot be rebuilt by replaying its whole log, or null if it can.</summary>
@@ -268,7 +318,8 @@ public sealed class PersistentStore : IDisposable
         if (genesis is null) return problem;
         var segments = _layout.ListLogSegments();
         if (segments.Count == 0 || segments[0].FirstTurn != 1)
-            return "its log no longer starts at turn 1 (keep the whole log with --keep-log to allow this)";
+            return $"its history no longer starts at turn 1 (it starts at turn {(segments.Count == 0 ? 0 : segments[0].FirstTurn)}: " +
+                   "the turns before it were forgotten, or the store predates kept history)";
         return null;
     }
 
@@ -285,19 +336,28 @@ public sealed class PersistentStore : IDisposable
         TurnLogReadResult log = reader.Read();
         if (log.HasTornTail) reader.TruncateTornTail();
         if (log.IsCorrupt) throw new EngineMismatchException("cannot rebuild: the log is damaged: " + string.Join("; ", log.Problems));
-        _diagnostics.WriteLine($"kenshell: rebuilding the store under {JsShell.EngineId} by replaying {log.Records.Count} logged turns");
+        _diagnostics.WriteLine($"kenshell: rebuilding the store under {JsShell.EngineId} by replaying {log.Records.Count} logged turns " +
+                               "(the old checkpoints are kept as *.other-engine)");
         _checkpoints.SetAsideAll(genesis.StoreId);
         JsShell shell = JsShell.CreateFresh(prelude, genesis.Tape, out _);
         try
         {
             PrepareShell?.Invoke(shell);
-            int replayed = Replay(shell, log.Records, 0, ulong.MaxValue, out ulong turn);
+            _divergences = 0;
+            var replayClock = Stopwatch.StartNew();
+            _rebuilding = true;
+            int replayed = Replay(ref shell, log.Records, 0, ulong.MaxValue, out ulong turn);
+            _rebuilding = false;
             Turn = turn;
+            _diagnostics.WriteLine($"kenshell: rebuilt turn {turn} by replaying {replayed} turns in {replayClock.Elapsed.TotalSeconds:F1} s; " +
+                                   (_divergences == 0
+                                       ? "every turn printed what it printed when it first ran (no divergence)"
+                                       : $"{_divergences} turn(s) diverged (listed above): the rebuilt heap may differ from the old one there"));
             _checkpoints.Commit(shell, turn);
             _writer = new TurnLogWriter(_layout, genesis.StoreId);
             TurnLogReadResult again = reader.Read();
             if (!again.IsCorrupt && !again.HasTornTail && again.NextTurn == turn + 1) _writer.Resume(again);
-            else RepairLog(shell, turn, turn, again.CorruptPath);
+            else RepairLog(shell, turn, turn, again.CorruptPath ?? SegmentHolding(_stoppedAt));
             return (shell, new RecoveryReport(false, turn, _layout.CheckpointPath(turn), 0, 0, TimeSpan.Zero, replayed, clock.Elapsed));
         }
         catch
@@ -317,7 +377,7 @@ public sealed class PersistentStore : IDisposable
         if (turn > checkpointTurn) _checkpoints.Commit(shell, turn);
         foreach (var (first, path) in _layout.ListLogSegments())
         {
-            if (path == corruptSegment) MoveAside(path, "it is damaged");
+            if (path == corruptSegment) MoveAside(path, "it is damaged, or holds turns that can no longer be replayed");
             else if (first > turn) MoveAside(path, $"it holds turns after {turn} that could not be used");
         }
         _writer!.StartSegment(turn + 1);
@@ -341,10 +401,13 @@ public sealed class PersistentStore : IDisposable
     /// Replays the logged turns after <paramref name="fromTurn"/> (up to
     /// <paramref name="toTurn"/>) on a heap restored at fromTurn. Returns
     /// how many were replayed; <paramref name="reached"/> is the last turn.
+    /// A rewind turn replaces the heap with the state it names
+    /// (<see cref="ReachState"/>), so <paramref name="shell"/> may change.
     /// </summary>
-    private int Replay(JsShell shell, IReadOnlyList<TurnRecord> records, ulong fromTurn, ulong toTurn, out ulong reached)
+    private int Replay(ref JsShell shell, IReadOnlyList<TurnRecord> records, ulong fromTurn, ulong toTurn, out ulong reached)
     {
         reached = fromTurn;
+        _stoppedAt = 0;
         var pending = records.Where(r => r.Turn > fromTurn && r.Turn <= toTurn).ToList();
         if (pending.Count == 0) return 0;
         if (pending[0].Turn != fromTurn + 1)
@@ -357,23 +420,231 @@ public sealed class PersistentStore : IDisposable
         int done = 0;
         foreach (TurnRecord record in pending)
         {
-            shell.ReplayTape(record.Tape);
-            TurnResult result = ReplayTurn(shell, record);
-            string? divergence = shell.TapeDivergence;
-            if (result.NeedsRollback) divergence ??= $"it did not complete ({result.Status}{(result.Error is null ? "" : ": " + result.Error)})";
-            if (divergence is null && TurnDigest.Compute(result.Output) != record.OutputDigest)
-                divergence = "its output differs from what it printed when it first ran";
-            if (divergence is not null)
+            if (RewindRecord.IsRewind(record))
             {
+                shell.StopTape();
                 progress.Clear();
-                _diagnostics.WriteLine($"kenshell: warning: replay of turn {record.Turn} diverged: {divergence}. " +
-                                       "Continuing with the replayed state; please report this.");
+                HistoryLog history = HistoryLog.Read(_layout, _checkpoints.StoreId);
+                string? unreachable = !RewindRecord.TryDecode(record.Source, out ulong target, out _) || target >= record.Turn
+                    ? "the record names no earlier turn"
+                    : Unreachable(target, history);
+                if (unreachable is not null)
+                {
+                    // Checked before the heap is given up: the state reached so
+                    // far is kept, and the log is repaired from here (the
+                    // caller sets the later turns aside), rather than the store
+                    // becoming unopenable.
+                    _diagnostics.WriteLine($"kenshell: warning: turn {record.Turn} returns to the state after turn {target}, which can no " +
+                                           $"longer be reached ({unreachable}); the state stops at turn {reached}, and the turns from " +
+                                           $"{record.Turn} on are set aside");
+                    _stoppedAt = record.Turn;
+                    break;
+                }
+                // One heap at a time (isolates are entered when made, left when disposed).
+                shell.Dispose();
+                shell = ReachState(target, history);
+            }
+            else
+            {
+                ReplayOne(shell, record, progress);
             }
             reached = record.Turn;
             progress.Report(++done);
         }
         shell.StopTape();
         return done;
+    }
+
+    private void ReplayOne(JsShell shell, TurnRecord record, ReplayProgress progress)
+    {
+        if (_rebuilding) FaultInjection.Hit(FaultInjection.DuringRebuild);
+        shell.ReplayTape(record.Tape);
+        TurnResult result = ReplayTurn(shell, record);
+        string? divergence = shell.TapeDivergence;
+        if (result.NeedsRollback) divergence ??= $"it did not complete ({result.Status}{(result.Error is null ? "" : ": " + result.Error)})";
+        if (divergence is null && TurnDigest.Compute(result.Output) != record.OutputDigest)
+            divergence = "its output differs from what it printed when it first ran";
+        if (divergence is not null)
+        {
+            _divergences++;
+            progress.Clear();
+            _diagnostics.WriteLine($"kenshell: warning: replay of turn {record.Turn} diverged: {divergence}. " +
+                                   "Continuing with the replayed state; please report this.");
+        }
+    }
+
+    /// <summary>
+    /// A new heap holding the state after <paramref name="target"/> (any
+    /// turn the history still reaches, on the current line or a branch):
+    /// the nearest checkpoint on the way to it (<see cref="HistoryLog.Walk"/>),
+    /// or turn 0 rebuilt from the genesis record, plus the replay of the
+    /// turns after it. Changes no file. Throws <see cref="HistoryException"/>
+    /// when the history does not reach the state.
+    /// </summary>
+    public JsShell ReachState(ulong target, HistoryLog? history = null)
+    {
+        history ??= HistoryLog.Read(_layout, _checkpoints.StoreId);
+        List<ulong> walk = history.Walk(target, out bool complete, out ulong missing);
+        var checkpoints = _layout.ListCheckpoints().Select(c => c.Turn).ToHashSet();
+        for (int i = 0; i < walk.Count; i++)
+        {
+            if (!checkpoints.Contains(walk[i])) continue;
+            JsShell? shell = _checkpoints.TryLoad(walk[i], _checkpoints.StoreId, out string? problem);
+            if (shell is null)
+            {
+                _diagnostics.WriteLine($"kenshell: note: cannot use checkpoint {walk[i]} ({problem}); trying an older state");
+                continue;
+            }
+            ReplayWalk(shell, history, walk, i);
+            return shell;
+        }
+        if (complete && _prelude is not null && GenesisFile.Read(_layout, out _) is { } genesis)
+        {
+            JsShell shell = JsShell.CreateFresh(_prelude, genesis.Tape, out _);
+            ReplayWalk(shell, history, walk, walk.Count - 1);
+            return shell;
+        }
+        string why = complete
+            ? "no checkpoint on the way to it can be loaded, and the genesis record is missing"
+            : $"the history no longer holds turn {missing}{(history.FirstTurn is { } first ? $" (it starts at turn {first})" : "")}, " +
+              "and no checkpoint after it is on the way";
+        if (history.Problems.Count > 0) why += "; damage in the log: " + string.Join("; ", history.Problems);
+        throw new HistoryException($"the state after turn {target} cannot be reached: {why}");
+    }
+
+    /// <summary>
+    /// Why <see cref="ReachState"/> of <paramref name="target"/> would find
+    /// no state to start from (no loadable checkpoint on the way, and no way
+    /// back to turn 0), or null. Reads files, restores nothing.
+    /// </summary>
+    private string? Unreachable(ulong target, HistoryLog history)
+    {
+        List<ulong> walk = history.Walk(target, out bool complete, out ulong missing);
+        var checkpoints = _layout.ListCheckpoints().Select(c => c.Turn).ToHashSet();
+        if (walk.Any(state => checkpoints.Contains(state) && _checkpoints.CheckLoadable(state, _checkpoints.StoreId) is null)) return null;
+        if (complete && _prelude is not null && GenesisFile.Read(_layout, out _) is not null) return null;
+        return complete ? "no checkpoint on the way to it can be loaded, and the genesis record is missing"
+                        : $"the history no longer holds turn {missing}, and no loadable checkpoint is after it on the way";
+    }
+
+    /// <summary>The log segment holding <paramref name="turn"/>, or null.</summary>
+    private string? SegmentHolding(ulong turn) =>
+        turn == 0 ? null : _layout.ListLogSegments().LastOrDefault(s => s.FirstTurn <= turn).Path;
+
+    /// <summary>Replays, on a heap holding state walk[<paramref name="from"/>], the turns that lead from it to walk[0].</summary>
+    private void ReplayWalk(JsShell shell, HistoryLog history, List<ulong> walk, int from)
+    {
+        try
+        {
+            PrepareShell?.Invoke(shell);
+            var turns = new List<TurnRecord>();
+            for (int i = from - 1; i >= 0; i--)
+            {
+                TurnRecord record = history.Records[walk[i]];
+                if (!RewindRecord.IsRewind(record)) turns.Add(record);
+            }
+            using var progress = new ReplayProgress(_diagnostics, turns.Count, _progressOnTerminal, ProgressAfter);
+            int done = 0;
+            foreach (TurnRecord record in turns)
+            {
+                ReplayOne(shell, record, progress);
+                progress.Report(++done);
+            }
+            shell.StopTape();
+            LastReachReplayed = turns.Count;
+            LastReachBase = walk[from];
+        }
+        catch
+        {
+            shell.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How many turns the last <see cref="ReachState"/> replayed, and from which state (for --at and the bench).</summary>
+    public int LastReachReplayed { get; private set; }
+
+    public ulong LastReachBase { get; private set; }
+
+    /// <summary>
+    /// Time travel (.undo, .redo, .rewind): a heap holding the state after
+    /// <paramref name="target"/>, made current by a committed rewind turn.
+    /// Nothing is destroyed: the turns after the target stay in the log as a
+    /// branch. Durable like any turn (the record is fdatasynced); the caller
+    /// disposed the old heap before (isolates nest) and takes this one. On
+    /// any failure nothing was committed.
+    /// </summary>
+    public JsShell Rewind(ulong target, string reason)
+    {
+        if (_writer is null) throw new InvalidOperationException("the store is not open");
+        ThrowIfRemoved();
+        if (target > Turn) throw new HistoryException($"turn {target} has not run yet (the last turn is {Turn})");
+        JsShell shell;
+        lock (_checkpoints.Sync) shell = ReachState(target);
+        try
+        {
+            var record = new TurnRecord(Turn + 1, RewindRecord.Encode(target, reason), [], TurnDigest.Compute([]),
+                TurnRecordKinds.RewindTurn, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            FaultInjection.Hit(FaultInjection.BeforeRewind);
+            CommitTurn(record, TimeSpan.Zero);
+            return shell;
+        }
+        catch
+        {
+            shell.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The history kept: its first turn (null: none), the segment count and their bytes (.info).</summary>
+    public (ulong? FirstTurn, int Segments, long Bytes) HistorySize()
+    {
+        var segments = _layout.ListLogSegments();
+        long bytes = 0;
+        foreach (var (_, path) in segments)
+        {
+            try { bytes += new FileInfo(path).Length; } catch (IOException) { }
+        }
+        return (segments.Count == 0 ? null : segments[0].FirstTurn, segments.Count, bytes);
+    }
+
+    /// <summary>
+    /// What <see cref="Forget"/> of <paramref name="turn"/> would remove: the
+    /// segments all of whose turns are before it and covered by the older of
+    /// the two newest checkpoints (recovery's two generations keep the log
+    /// they need, S12).
+    /// </summary>
+    public (ulong Through, IReadOnlyList<string> Paths, long Bytes) ForgetPlan(ulong turn)
+    {
+        var checkpoints = _layout.ListCheckpoints();
+        ulong covered = checkpoints.Count >= 2 ? checkpoints[1].Turn : 0;
+        var segments = _layout.ListLogSegments();
+        var paths = new List<string>();
+        long bytes = 0;
+        ulong through = 0;
+        for (int i = 0; i + 1 < segments.Count; i++)
+        {
+            if (StoreLayout.SegmentLastTurn(segments, i) is not { } last) break;
+            if (last >= turn || last > covered) break;
+            paths.Add(segments[i].Path);
+            through = last;
+            try { bytes += new FileInfo(segments[i].Path).Length; } catch (IOException) { }
+        }
+        return (through, paths, bytes);
+    }
+
+    /// <summary>
+    /// Drops the history before <paramref name="turn"/> (.forget, --forget):
+    /// deletes, oldest first and durably (S11), the segments
+    /// <see cref="ForgetPlan"/> names. Returns the last turn forgotten (0: none).
+    /// </summary>
+    public ulong Forget(ulong turn)
+    {
+        ThrowIfRemoved();
+        var (through, paths, _) = ForgetPlan(turn);
+        if (paths.Count == 0) return 0;
+        lock (_checkpoints.Sync) TurnLogPruner.DeleteCoveredSegments(_layout, through);
+        return through;
     }
 
     /// <summary>Runs a logged turn again the way it first ran (<see cref="TurnRecordKinds"/>).</summary>
@@ -470,17 +741,8 @@ public sealed class PersistentStore : IDisposable
         _failedCheckpoints = 0;
         if (Trace)
             _diagnostics.WriteLine($"kenshell: trace: checkpoint of turn {turn} durable after {_checkpointClock.Elapsed.TotalMilliseconds:F1} ms");
-        if (_policy.KeepWholeLog) return;
-        ulong? covered = _checkpoints.OlderKeptTurn;
-        if (covered is null) return;
-        try
-        {
-            lock (_checkpoints.Sync) TurnLogPruner.DeleteCoveredSegments(_layout, covered.Value);
-        }
-        catch (TurnLogException e)
-        {
-            _diagnostics.WriteLine($"kenshell: warning: {e.Message}");
-        }
+        // The log segments behind the checkpoint are the history: kept
+        // (.forget drops them on request).
     }
 
     /// <summary>
@@ -496,18 +758,19 @@ public sealed class PersistentStore : IDisposable
         {
             LoadedCheckpoint loaded = _checkpoints.LoadNewest(out _)
                 ?? throw new CheckpointFailedException("no intact checkpoint to roll back to");
+            JsShell shell = loaded.Shell;
             try
             {
-                PrepareShell?.Invoke(loaded.Shell);
+                PrepareShell?.Invoke(shell);
                 TurnLogReadResult log = new TurnLogReader(_layout, _checkpoints.StoreId, skipThroughTurn: loaded.Turn).Read();
-                Replay(loaded.Shell, log.Records, loaded.Turn, Turn, out ulong reached);
+                Replay(ref shell, log.Records, loaded.Turn, Turn, out ulong reached);
                 if (reached != Turn)
                     throw new CheckpointFailedException($"the log holds turns only up to {reached}, not {Turn}");
-                return loaded.Shell;
+                return shell;
             }
             catch
             {
-                loaded.Shell.Dispose();
+                shell.Dispose();
                 throw;
             }
         }

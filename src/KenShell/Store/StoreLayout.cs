@@ -109,11 +109,18 @@ public sealed partial class StoreLayout
     /// segment i+1's first (its name), so no segment is read; the newest segment is open
     /// ended, never covered.
     /// </summary>
-    public static bool SegmentCoveredBy(IReadOnlyList<(ulong FirstTurn, string Path)> segments, int index, ulong turn)
+    public static bool SegmentCoveredBy(IReadOnlyList<(ulong FirstTurn, string Path)> segments, int index, ulong turn) =>
+        SegmentLastTurn(segments, index) is { } last && last <= turn;
+
+    /// <summary>
+    /// The last turn segment <paramref name="index"/> holds (the turn before
+    /// segment i+1's first), or null for the newest segment, which is open ended.
+    /// </summary>
+    public static ulong? SegmentLastTurn(IReadOnlyList<(ulong FirstTurn, string Path)> segments, int index)
     {
-        if (index < 0 || index + 1 >= segments.Count) return false;
+        if (index < 0 || index + 1 >= segments.Count) return null;
         ulong nextFirst = segments[index + 1].FirstTurn;
-        return nextFirst != 0 && nextFirst - 1 <= turn;
+        return nextFirst == 0 ? null : nextFirst - 1;
     }
 
     /// <summary>Leftovers of log segment creations that never completed.</summary>

@@ -37,17 +37,20 @@ namespace KenShell.Store;
 /// record's length reach past the end of the file would look exactly like
 /// a torn tail.
 ///
-/// Payload, P = 16 + S + T bytes:
+/// Payload, P = 16 + S + T (+ 8) bytes:
 /// <code>
 ///   0  1  status (opaque to the log)
 ///   1  1  source encoding: 0 = UTF-8; 1 = UTF-16LE, used only for a source with
 ///         unpaired surrogates, which UTF-8 cannot carry (JavaScript strings can)
-///   2  2  reserved, 0
+///   2  1  extensions: bit 0 = an 8-byte commit time follows the tape (records
+///         written before the history existed have 0 here and no time)
+///   3  1  reserved, 0
 ///   4  4  u32 output digest
 ///   8  4  u32 source byte count S
 ///  12  S  source
 /// 12+S 4  u32 tape byte count T
 /// 16+S T  tape
+/// 16+S+T 8  i64 commit time, Unix milliseconds (only with extension bit 0)
 /// </code>
 /// </summary>
 public static class TurnLogFormat
@@ -61,6 +64,9 @@ public static class TurnLogFormat
 
     public static ReadOnlySpan<byte> SegmentMagic => "KENTLOG\n"u8;
     public static ReadOnlySpan<byte> RecordMagic => "KREC"u8;
+
+    private const byte HasTime = 1;
+    private const int TimeSize = 8;
 
     private const byte SourceUtf8 = 0;
     private const byte SourceUtf16 = 1;
@@ -101,18 +107,18 @@ public static class TurnLogFormat
     {
         utf16 = !IsWellFormed(record.Source);
         sourceBytes = utf16 ? checked(record.Source.Length * 2) : Encoding.UTF8.GetByteCount(record.Source);
-        return RecordHeaderSize + (long)MinPayloadLength + sourceBytes + record.Tape.LongLength;
+        return RecordHeaderSize + (long)MinPayloadLength + sourceBytes + record.Tape.LongLength + (record.TimeMs != 0 ? TimeSize : 0);
     }
 
     /// <summary>Writes a record (size from <see cref="EncodedSize"/>) to the start of <paramref name="destination"/>.</summary>
     public static void WriteRecord(Span<byte> destination, TurnRecord record, int sourceBytes, bool utf16)
     {
-        int payloadLength = MinPayloadLength + sourceBytes + record.Tape.Length;
+        int payloadLength = MinPayloadLength + sourceBytes + record.Tape.Length + (record.TimeMs != 0 ? TimeSize : 0);
         Span<byte> r = destination[..(RecordHeaderSize + payloadLength)];
         Span<byte> p = r[RecordHeaderSize..];
         p[0] = record.Status;
         p[1] = utf16 ? SourceUtf16 : SourceUtf8;
-        p[2] = 0;
+        p[2] = record.TimeMs != 0 ? HasTime : (byte)0;
         p[3] = 0;
         BinaryPrimitives.WriteUInt32LittleEndian(p[4..], record.OutputDigest);
         BinaryPrimitives.WriteUInt32LittleEndian(p[8..], (uint)sourceBytes);
@@ -121,6 +127,7 @@ public static class TurnLogFormat
         else Encoding.UTF8.GetBytes(record.Source, source);
         BinaryPrimitives.WriteUInt32LittleEndian(p[(12 + sourceBytes)..], (uint)record.Tape.Length);
         record.Tape.CopyTo(p[(16 + sourceBytes)..]);
+        if (record.TimeMs != 0) BinaryPrimitives.WriteInt64LittleEndian(p[(16 + sourceBytes + record.Tape.Length)..], record.TimeMs);
 
         RecordMagic.CopyTo(r);
         BinaryPrimitives.WriteUInt32LittleEndian(r[4..], (uint)payloadLength);
@@ -170,7 +177,8 @@ public static class TurnLogFormat
         if (sourceBytes > (uint)(payload.Length - MinPayloadLength)) { problem = $"source length {sourceBytes} exceeds the payload"; return null; }
         int s = (int)sourceBytes;
         uint tapeBytes = BinaryPrimitives.ReadUInt32LittleEndian(payload[(12 + s)..]);
-        if ((long)MinPayloadLength + s + tapeBytes != payload.Length)
+        bool hasTime = (payload[2] & HasTime) != 0;
+        if ((long)MinPayloadLength + s + tapeBytes + (hasTime ? TimeSize : 0) != payload.Length)
         {
             problem = $"source ({s}) and tape ({tapeBytes}) lengths do not add up to the payload length {payload.Length}";
             return null;
@@ -187,8 +195,9 @@ public static class TurnLogFormat
             if (!Utf8.IsValid(sourceSpan)) { problem = "source is not valid UTF-8"; return null; }
             source = Encoding.UTF8.GetString(sourceSpan);
         }
+        long time = hasTime ? BinaryPrimitives.ReadInt64LittleEndian(payload[(16 + s + (int)tapeBytes)..]) : 0;
         return new TurnRecord(turn, source, payload.Slice(16 + s, (int)tapeBytes).ToArray(),
-            BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]), payload[0]);
+            BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]), payload[0], time);
     }
 
     /// <summary>True when the string has no unpaired surrogate, i.e. UTF-8 round-trips it.</summary>

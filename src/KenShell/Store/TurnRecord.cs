@@ -9,4 +9,5 @@ namespace KenShell.Store;
 /// <param name="Tape">Opaque: the nondeterministic values the turn consumed (clock, randomness, what require read from the disk: module sources can make it several MB; see native/src/tape.h), fed back on replay.</param>
 /// <param name="OutputDigest">CRC32C of the turn's output; replay recomputes it and compares.</param>
 /// <param name="Status">Opaque to the log (how the turn ended, as the shell defines it).</param>
-public sealed record TurnRecord(ulong Turn, string Source, byte[] Tape, uint OutputDigest, byte Status);
+/// <param name="TimeMs">When the turn was committed (Unix milliseconds), for .history; 0 = not recorded (records written before the field existed).</param>
+public sealed record TurnRecord(ulong Turn, string Source, byte[] Tape, uint OutputDigest, byte Status, long TimeMs = 0);

@@ -74,10 +74,23 @@ public sealed class CorruptionTests : IDisposable
     }
 
     [Fact]
-    public void WhenEveryCheckpointIsDamagedTheShellStartsFreshLoudlyAndKeepsThem()
+    public void WhenEveryCheckpointIsDamagedTheStateIsRebuiltFromTheKeptHistoryAndTheyAreKept()
     {
         MakeStore();
         foreach (var (_, path) in _dir.Checkpoints()) Apply(path, Damage.BitFlipInSnapshot);
+        KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(["2"], r.StdoutLines);
+        Assert.Contains("rebuilding the state from the kept history", r.Stderr);
+        Assert.Equal(2, Directory.GetFiles(_dir.Path, "*ckpt_*.damaged").Length);
+    }
+
+    [Fact]
+    public void WhenEveryCheckpointIsDamagedAndNoGenesisTheShellStartsFreshLoudlyAndKeepsThem()
+    {
+        MakeStore();
+        foreach (var (_, path) in _dir.Checkpoints()) Apply(path, Damage.BitFlipInSnapshot);
+        File.Delete(_dir.File("genesis"));
         KenshellResult r = Kenshell.Run(_dir.Path, "typeof x\n");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(["'undefined'"], r.StdoutLines);

@@ -11,17 +11,14 @@ public sealed class EngineMismatchTests : IDisposable
     private readonly StoreDirectory _dir = new();
 
     [Fact]
-    public void ACheckpointFromAnotherEngineIsRefusedWithBothVersionsNamed()
+    public void ACheckpointFromAnotherEngineWithoutTheWholeHistoryIsRefusedWithBothVersionsNamed()
     {
-        Kenshell.Run(_dir.Path, "x = 1\nx = 2\n");
-        var (turn, path) = _dir.Checkpoints()[0];
-        byte[] bytes = File.ReadAllBytes(path);
-        CheckpointHeader header = CheckpointHeader.TryParse(bytes, out _)!;
+        // Checkpoints after turns 5, 10, 15 (the exit lets a .checkpoint finish), then the history before turn 10 forgotten.
+        for (int run = 0; run < 3; run++) Kenshell.Run(_dir.Path, string.Concat(Enumerable.Range(0, 5).Select(i => $"x = {i}\n")) + ".checkpoint\n");
+        Kenshell.Run(_dir.Path, ".forget 10 yes\n");
+        Assert.NotEqual(1UL, new StoreLayout(_dir.Path, StoreDirectory.Address).ListLogSegments()[0].FirstTurn);
         const string Foreign = "V8 9.4.146.24-node.20; no-pointer-compression";
-        byte[] forged = (header with { Engine = Foreign }).ToBytes();
-        forged.CopyTo(bytes, 0);
-        File.WriteAllBytes(path, bytes);
-        Assert.Null(CheckpointStore.Verify(bytes, turn, out _)); // checksums are valid: only the engine differs
+        foreach (var (_, path) in _dir.Checkpoints()) ForgeEngine(path, Foreign);
         // The refused process may record its pid in the lock file; no store data changes.
         string before = _dir.Fingerprint(includeLockFile: false);
 
@@ -30,6 +27,7 @@ public sealed class EngineMismatchTests : IDisposable
         Assert.Equal(4, r.ExitCode);
         Assert.Contains(Foreign, r.Stderr);
         Assert.Contains(JsShell.EngineId, r.Stderr);
+        Assert.Contains("cannot be rebuilt by replay", r.Stderr);
         Assert.Equal("", r.Stdout);
         Assert.Equal(before, _dir.Fingerprint(includeLockFile: false));
     }
@@ -45,16 +43,13 @@ public sealed class EngineMismatchTests : IDisposable
     [Fact]
     public void AStoreWithItsWholeLogCanBeRebuiltUnderAnotherEngineByReplay()
     {
-        Kenshell.Run(_dir.Path, "var r = Math.random(); x = 1\n.checkpoint\nx = 2; var when = Date.now(); r\n", "--keep-log");
+        // No --keep-log: the history is kept by default; no --rebuild: the migration is automatic.
+        Kenshell.Run(_dir.Path, "var r = Math.random(); x = 1\n.checkpoint\nx = 2; var when = Date.now(); r\n");
         string random = Kenshell.Run(_dir.Path, "r\n").StdoutLines[0];
         const string Foreign = "V8 9.4.146.24-node.20; no-pointer-compression";
         foreach (var (_, path) in _dir.Checkpoints()) ForgeEngine(path, Foreign);
 
-        KenshellResult refused = Kenshell.Run(_dir.Path, "x\n");
-        Assert.Equal(4, refused.ExitCode);
-        Assert.Contains("--rebuild", refused.Stderr);
-
-        KenshellResult rebuilt = Kenshell.Run(_dir.Path, "x\nr\ntypeof when\n", "--rebuild");
+        KenshellResult rebuilt = Kenshell.Run(_dir.Path, "x\nr\ntypeof when\n");
         Assert.Equal(0, rebuilt.ExitCode);
         Assert.Equal(["2", random, "'number'"], rebuilt.StdoutLines);
         Assert.Contains("rebuilding the store", rebuilt.Stderr);
@@ -66,12 +61,31 @@ public sealed class EngineMismatchTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointFromANewerKenshellIsRefusedNotMigrated()
+    {
+        Kenshell.Run(_dir.Path, "x = 1\n");
+        foreach (var (_, path) in _dir.Checkpoints())
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            CheckpointHeader header = CheckpointHeader.TryParse(bytes, out _)!;
+            (header with { HostFunctionCount = header.HostFunctionCount + 100 }).ToBytes().CopyTo(bytes, 0);
+            File.WriteAllBytes(path, bytes);
+        }
+        string before = _dir.Fingerprint(includeLockFile: false);
+        KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
+        Assert.Equal(4, r.ExitCode);
+        Assert.Contains("newer kenshell", r.Stderr);
+        Assert.DoesNotContain("migrating", r.Stderr);
+        Assert.Equal(before, _dir.Fingerprint(includeLockFile: false));
+    }
+
+    [Fact]
     public void WithoutTheGenesisRecordARebuildIsRefusedClearly()
     {
-        Kenshell.Run(_dir.Path, "x = 1\n", "--keep-log");
+        Kenshell.Run(_dir.Path, "x = 1\n");
         foreach (var (_, path) in _dir.Checkpoints()) ForgeEngine(path, "V8 1.0; no-pointer-compression");
         File.Delete(_dir.File("genesis"));
-        KenshellResult r = Kenshell.Run(_dir.Path, "x\n", "--rebuild");
+        KenshellResult r = Kenshell.Run(_dir.Path, "x\n");
         Assert.Equal(4, r.ExitCode);
         Assert.Contains("cannot be rebuilt by replay: there is no genesis file", r.Stderr);
     }

@@ -49,26 +49,51 @@ public sealed class StoreFileTests : IDisposable
     }
 
     [Fact]
-    public void TwoGenerationsOfCheckpointsAreKeptAndTheLogFromTheOlderOneOn()
+    public void TwoGenerationsAndExponentiallySpacedOlderCheckpointsAreKeptWithTheWholeLog()
     {
-        var every = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "1" };
-        string input = string.Concat(Enumerable.Range(1, 40).Select(i => $"v = {i}\n"));
-        Kenshell.RunWith(every, _dir.Path, input);
+        // Eight runs of five turns, each ending with a checkpoint (the exit
+        // gives it time to finish): checkpoints of turns 5, 10, ..., 40.
+        var every = new Dictionary<string, string> { ["KENSHELL_CHECKPOINT_EVERY"] = "5" };
+        for (int run = 0; run < 8; run++)
+            Kenshell.RunWith(every, _dir.Path, string.Concat(Enumerable.Range(run * 5 + 1, 5).Select(i => $"v = {i}\n")) + ".checkpoint\n");
         var checkpoints = _dir.Checkpoints();
-        Assert.Equal(2, checkpoints.Count);
+        Assert.True(checkpoints[0].Turn >= 30, string.Join(", ", checkpoints));
         Assert.True(checkpoints[0].Turn > checkpoints[1].Turn);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
+        // Turn 0 and a few in between for time travel; not one per turn.
+        Assert.Equal(0UL, checkpoints[^1].Turn);
+        Assert.InRange(checkpoints.Count, 3, 16);
 
-        // The log reaches back to just after the older checkpoint, no further.
+        // The log is the history: it reaches back to turn 1.
         var layout = new KenShell.Store.StoreLayout(_dir.Path, StoreDirectory.Address);
-        var segments = layout.ListLogSegments();
-        Assert.NotEmpty(segments);
-        Assert.True(segments[0].FirstTurn <= checkpoints[1].Turn + 1, "the log must cover the turns after the older checkpoint");
-        Assert.True(segments.Count < 40, "covered log segments must be removed");
+        Assert.Equal(1UL, layout.ListLogSegments()[0].FirstTurn);
 
-        // Both generations are usable: even with the newest gone, nothing is lost.
+        // Every generation is usable: even with the newest gone, nothing is lost.
         File.Delete(checkpoints[0].Path);
         Assert.Equal(["40"], Kenshell.Run(_dir.Path, "v\n").StdoutLines);
+    }
+
+    [Fact]
+    public void KeepForHistoryThinsOlderCheckpointsExponentiallyAndKeepsTurn0()
+    {
+        var all = Enumerable.Range(0, 1001).Select(i => (ulong)i * 10).ToList();
+        var kept = new List<ulong> { all[0], all[1] };
+        // As the store grows, each new checkpoint prunes the older ones.
+        for (int n = 2; n < all.Count; n++)
+        {
+            ulong newest = all[n];
+            kept.Add(newest);
+            foreach (ulong c in kept.Where(c => c < all[n - 1]).ToList())
+                if (!KenShell.Store.CheckpointStore.KeepForHistory(c, newest, kept, 10)) kept.Remove(c);
+        }
+        Assert.Contains(0UL, kept);
+        Assert.InRange(kept.Count, 8, 30);
+        // Any turn has a kept checkpoint before it no further back than about its age.
+        foreach (ulong t in new ulong[] { 5, 100, 1000, 5000, 9000, 9990 })
+        {
+            ulong before = kept.Where(c => c <= t).Max();
+            Assert.True(t - before <= Math.Max(20, 10000 - t), $"turn {t}: nearest kept checkpoint {before}; kept {string.Join(",", kept)}");
+        }
     }
 
     [Fact]

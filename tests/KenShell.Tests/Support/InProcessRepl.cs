@@ -29,7 +29,7 @@ public sealed partial class InProcessRepl : IDisposable
     {
         var layout = new StoreLayout(_dir.Path, StoreDirectory.Address);
         using StoreLock storeLock = StoreLock.Acquire(layout);
-        using var store = new PersistentStore(layout, Stderr, CheckpointPolicy.Default(false), progressOnTerminal: false)
+        using var store = new PersistentStore(layout, Stderr, CheckpointPolicy.Default(), progressOnTerminal: false)
         {
             PrepareShell = heap => heap.QueryText(RuntimeHooks.SetIdentity, StoreDirectory.Address),
             Lock = storeLock,
