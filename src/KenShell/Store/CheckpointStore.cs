@@ -460,19 +460,20 @@ public sealed class CheckpointStore
         var onDisk = _layout.ListCheckpoints().Select(c => c.Turn).ToList();
         foreach (var (turn, path) in _layout.ListCheckpoints())
         {
-            if (turn >= _good[1] || KeepForHistory(turn, _good[0], onDisk, HistorySpacing)) continue;
+            if (turn >= _good[1]) continue;
             // An older file this process never verified (left by an earlier
-            // run, or copied in) is deleted only if its header says it is
-            // this store's; anything else is set aside, never deleted (S13).
+            // run, or copied in) is kept or deleted only if its header says
+            // it is this store's; anything else is set aside, never deleted
+            // (S13), and never counts as a state time travel can reach.
             if (NotOurs(path) is { } problem)
             {
                 Quarantine(path, problem);
+                onDisk.Remove(turn);
+                continue;
             }
-            else
-            {
-                FaultInjection.Hit(FaultInjection.DuringPruning);
-                TryDelete(path);
-            }
+            if (KeepForHistory(turn, _good[0], onDisk, HistorySpacing)) continue;
+            FaultInjection.Hit(FaultInjection.DuringPruning);
+            TryDelete(path);
             onDisk.Remove(turn);
         }
     }
