@@ -124,6 +124,31 @@ fetch_libnode() {
     exit 1
 }
 
+# For the tests: every other revision the mirror serves with the same V8,
+# unpacked under build/deps/libnode-alt/<revision> (a store written with one
+# must open with the others: tests/.../LibnodeRevisionTests.cs). Offline or
+# with a single revision served, there is nothing to unpack and that test
+# has nothing to compare.
+fetch_other_libnodes() {
+    local current rev v8 alt="$DEPS/libnode-alt"
+    current=$(cat "$LIBNODE_STAMP" 2>/dev/null || true)
+    for rev in $(served_libnode_revisions); do
+        [[ "$rev" == "$current" ]] && continue
+        [[ -f "$alt/$rev/.version" ]] && continue
+        log "fetching libnode108 $rev too, for the test of stores moving between revisions"
+        v8=$(fetch_libnode_revision "$rev" "$alt/$rev.staging")
+        if [[ "$v8" == "$LIBNODE_V8_VERSION" ]]; then
+            rm -rf "${alt:?}/$rev"
+            mv "$alt/$rev.staging" "$alt/$rev"
+            echo "$rev" >"$alt/$rev/.version"
+        else
+            rm -rf "$alt/$rev.staging"
+            if [[ -n "$v8" ]]; then log "libnode108 $rev carries V8 $v8: not a revision to test with"; fi
+        fi
+    done
+    return 0
+}
+
 build_native() {
     log "building native/"
     cmake -S "$ROOT/native" -B "$BUILD/native-obj" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -194,6 +219,7 @@ case "${1:-build}" in
     test)
         build_all
         fetch_npm_packages
+        fetch_other_libnodes
         log "running native tests"
         (cd "$BUILD/native-obj" && ctest --output-on-failure)
         log "running C# tests"

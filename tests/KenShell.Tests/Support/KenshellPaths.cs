@@ -15,5 +15,13 @@ internal static class KenshellPaths
     public static string NpmModules { get; } =
         Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "npm", "node_modules"));
 
+    /// <summary>build/deps/libnode-alt/REVISION: the other Debian revisions of libnode108 with the same V8 that ./build.sh test unpacks.</summary>
+    public static string AlternativeLibnodes { get; } =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "deps", "libnode-alt"));
+
+    /// <summary>The revision of libnode108 kenshell was built with (build/deps/libnode/.version).</summary>
+    public static string BuiltLibnodeRevision =>
+        File.ReadAllText(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "deps", "libnode", ".version"))).Trim();
+
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 }

@@ -16,7 +16,9 @@
 //   into an import that kenshell fills with a WebAssembly.Memory of the
 //   same limits: V8 can snapshot a Memory (its bytes), so the one in
 //   instance.exports is the very object the instance runs on, before and
-//   after a restore;
+//   after a restore; the module's own globals (numeric ones, with constant
+//   initializers) become imports of WebAssembly.Global objects the same
+//   way, so their values persist, exported or not;
 // - exported functions are native functions (name and length as V8's)
 //   that call the live instance's export; given back as imports they are
 //   handed over as the real wasm function, as V8 would see them.
@@ -28,6 +30,13 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
     const RealModule = RealWasm.Module;
     const RealInstance = RealWasm.Instance;
     const RealMemory = RealWasm.Memory;
+    const RealGlobal = RealWasm.Global;
+    const GlobalValueGet = ObjectGetOwnPropertyDescriptor(RealGlobal.prototype, 'value').get;
+    const BigIntCtor = BigInt;
+    const BigIntAsIntN = BigInt.asIntN;
+    const DataViewCtor = DataView;
+    const DataViewGetFloat32 = uncurry(DataView.prototype.getFloat32);
+    const DataViewGetFloat64 = uncurry(DataView.prototype.getFloat64);
     const RealCompile = RealWasm.compile;
     const RealInstantiate = RealWasm.instantiate;
     const RealValidate = RealWasm.validate;
@@ -101,10 +110,60 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       leb(out, text.length);
       for (let i = 0; i < text.length; i++) append(out, StringPrototypeCharCodeAt(text, i));
     };
-    // The module's bytes with its own memory (if it has one) turned into
-    // the last import, and without the start function if dropStart.
-    // Returns [bytes, memory limits bytes or undefined]. Indexes do not
-    // move: a module has at most one memory, and imports are numbered first.
+    // Signed LEB128 as a Number (i32) or a BigInt (i64).
+    const readSignedLeb = (bytes, pos, big) => {
+      let result = big ? BigIntCtor(0) : 0;
+      let shift = 0;
+      let b;
+      do {
+        b = bytes[pos++];
+        if (big) result += BigIntCtor(b & 0x7f) << BigIntCtor(shift);
+        else result += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (b & 0x80);
+      if (b & 0x40) result -= big ? BigIntCtor(1) << BigIntCtor(shift) : 2 ** shift;
+      return [big ? BigIntAsIntN(64, result) : result, pos];
+    };
+    const readLimits = (bytes, pos) => {
+      const flags = bytes[pos++];
+      pos = readLeb(bytes, pos)[1];
+      if (flags & 1) pos = readLeb(bytes, pos)[1];
+      return pos;
+    };
+    const NUMERIC = { __proto__: null, 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' };
+    // The module's own globals, if every one is numeric with a constant or
+    // global.get initializer (what kenshell can give as an import):
+    // [[type, mutable, init kind, init value], ...]; else undefined.
+    const ownGlobals = (bytes, contentStart) => {
+      const [count, start] = readLeb(bytes, contentStart);
+      let pos = start;
+      const globals = [];
+      for (let i = 0; i < count; i++) {
+        const type = NUMERIC[bytes[pos]];
+        const mutable = bytes[pos + 1] === 1;
+        const op = bytes[pos + 2];
+        pos += 3;
+        if (type === undefined) return undefined;
+        let value;
+        if (op === 0x41) [value, pos] = readSignedLeb(bytes, pos, false);
+        else if (op === 0x42) [value, pos] = readSignedLeb(bytes, pos, true);
+        else if (op === 0x43) { value = DataViewGetFloat32(new DataViewCtor(TypedArraySlice(bytes, pos, pos + 4).buffer), 0, true); pos += 4; }
+        else if (op === 0x44) { value = DataViewGetFloat64(new DataViewCtor(TypedArraySlice(bytes, pos, pos + 8).buffer), 0, true); pos += 8; }
+        else if (op === 0x23) [value, pos] = readLeb(bytes, pos);
+        else return undefined;
+        if (bytes[pos++] !== 0x0b) return undefined;
+        append(globals, ObjectFreeze([type, mutable, op, value]));
+      }
+      return ObjectFreeze(globals);
+    };
+    // The module's bytes with what V8 cannot snapshot in an instance turned
+    // into imports that kenshell fills with objects V8 can snapshot: its own
+    // memory (a Memory of the same limits) and its own globals (a Global
+    // each, initialized as the module would), appended after the module's
+    // imports; and without the start function if dropStart. Indexes do not
+    // move: imports are numbered first, in order, per kind, and the new ones
+    // come last, in the order the module defined them.
+    // Returns [bytes, memory limits bytes or undefined, globals or undefined].
     const rewrite = (bytes, dropStart) => {
       const sections = [];
       let pos = 8;
@@ -115,29 +174,45 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         pos = contentStart + size;
       }
       let limits;
+      let globals;
       for (let i = 0; i < sections.length; i++) {
         const [id, , contentStart, end] = sections[i];
-        if (id !== 5) continue;
-        const [count, at] = readLeb(bytes, contentStart);
-        // memory64 and other future flags are left alone.
-        if (count === 1 && bytes[at] <= 3) limits = TypedArraySlice(bytes, at, end);
+        if (id === 5) {
+          const [count, at] = readLeb(bytes, contentStart);
+          // memory64 and other future flags are left alone.
+          if (count === 1 && bytes[at] <= 3) limits = TypedArraySlice(bytes, at, end);
+        } else if (id === 6) {
+          globals = ownGlobals(bytes, contentStart);
+        }
       }
       const newImport = [];
+      let added = 0;
       if (limits !== undefined) {
         appendName(newImport, KENSHELL_IMPORT);
         appendName(newImport, 'memory');
         append(newImport, 2);
         appendRange(newImport, limits, 0, limits.length);
+        added++;
+      }
+      if (globals !== undefined) {
+        for (let j = 0; j < globals.length; j++) {
+          appendName(newImport, KENSHELL_IMPORT);
+          appendName(newImport, `global${j}`);
+          append(newImport, 3);
+          append(newImport, globals[j][0] === 'i32' ? 0x7f : globals[j][0] === 'i64' ? 0x7e : globals[j][0] === 'f32' ? 0x7d : 0x7c);
+          append(newImport, globals[j][1] ? 1 : 0);
+          added++;
+        }
       }
       const out = [];
       appendRange(out, bytes, 0, 8);
-      let importDone = limits === undefined;
+      let importDone = added === 0;
       const emitImports = (oldContentStart, oldEnd) => {
         const content = [];
         let count = 0;
         let at = oldEnd;
         if (oldContentStart !== undefined) [count, at] = readLeb(bytes, oldContentStart);
-        leb(content, count + 1);
+        leb(content, count + added);
         appendRange(content, bytes, at, oldEnd);
         appendRange(content, newImport, 0, newImport.length);
         append(out, 2);
@@ -153,11 +228,62 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         }
         if (!importDone && id !== 0 && id !== 1) emitImports(undefined, 0);
         if (id === 5 && limits !== undefined) continue;
+        if (id === 6 && globals !== undefined) continue;
         if (id === 8 && dropStart) continue;
         appendRange(out, bytes, start, end);
       }
       if (!importDone) emitImports(undefined, 0);
-      return [new Uint8ArrayCtor(out), limits];
+      return [new Uint8ArrayCtor(out), limits, globals];
+    };
+    // For each import, in order: the value type of a global import
+    // ('i32'...), else undefined.
+    const importTypes = (bytes) => {
+      const types = [];
+      let pos = 8;
+      while (pos < bytes.length) {
+        const id = bytes[pos];
+        const [size, contentStart] = readLeb(bytes, pos + 1);
+        if (id === 2) {
+          let [count, at] = readLeb(bytes, contentStart);
+          for (let i = 0; i < count; i++) {
+            for (let n = 0; n < 2; n++) {
+              const [length, text] = readLeb(bytes, at);
+              at = text + length;
+            }
+            const kind = bytes[at++];
+            let type;
+            if (kind === 0) at = readLeb(bytes, at)[1];
+            else if (kind === 1) at = readLimits(bytes, at + 1);
+            else if (kind === 2) at = readLimits(bytes, at);
+            else if (kind === 3) { type = NUMERIC[bytes[at]]; at += 2; }
+            else if (kind === 4) at = readLeb(bytes, at + 1)[1];
+            append(types, type);
+          }
+        }
+        pos = contentStart + size;
+      }
+      return types;
+    };
+    // A Global for each of the module's own, with its initial value; a
+    // global.get reads the value given for that imported global.
+    const makeGlobals = (globals, imports, declaredImports) => {
+      if (globals === undefined) return undefined;
+      const importedGlobals = [];
+      for (let i = 0; i < declaredImports.length; i++) {
+        if (declaredImports[i].kind === 'global') append(importedGlobals, declaredImports[i]);
+      }
+      const made = [];
+      for (let j = 0; j < globals.length; j++) {
+        const [type, mutable, op, init] = globals[j];
+        let value = init;
+        if (op === 0x23) {
+          const source = importedGlobals[init];
+          value = imports[source.module][source.name];
+          if (typeof value === 'object' && value !== null) value = call(GlobalValueGet, value);
+        }
+        append(made, new RealGlobal({ __proto__: null, value: type, mutable }, value));
+      }
+      return ObjectFreeze(made);
     };
     const memoryDescriptor = (limits) => {
       const flags = limits[0];
@@ -177,7 +303,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       if (record === undefined) {
         const bytes = call(WeakMapGet, moduleBytes, wrapper);
         if (bytes === undefined) return undefined;
-        record = { __proto__: null, original: ReflectConstruct(RealModule, [bytes]), first: undefined, again: undefined, limits: undefined };
+        record = { __proto__: null, original: ReflectConstruct(RealModule, [bytes]), first: undefined, again: undefined, limits: undefined, globals: undefined };
         call(WeakMapSet, wasmRealCache, wrapper, record);
       }
       return record;
@@ -186,8 +312,9 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       const record = moduleRecord(wrapper);
       const key = again ? 'again' : 'first';
       if (record[key] === undefined) {
-        const [bytes, limits] = rewrite(call(WeakMapGet, moduleBytes, wrapper), again);
+        const [bytes, limits, globals] = rewrite(call(WeakMapGet, moduleBytes, wrapper), again);
         record.limits = limits;
+        record.globals = globals;
         record[key] = ReflectConstruct(RealModule, [bytes]);
       }
       return record[key];
@@ -203,7 +330,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
     const adoptModule = (proto, real, bytes) => {
       const self = ObjectCreate(proto);
       call(WeakMapSet, moduleBytes, self, bytes);
-      call(WeakMapSet, wasmRealCache, self, { __proto__: null, original: real, first: undefined, again: undefined, limits: undefined });
+      call(WeakMapSet, wasmRealCache, self, { __proto__: null, original: real, first: undefined, again: undefined, limits: undefined, globals: undefined });
       return self;
     };
     const Module = builtin('Module', RealModule.length, (receiver, newTarget, ...args) => {
@@ -233,14 +360,14 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       const compiled = compiledFor(state.module, true);
       const memory = state.memory;
       const saved = memory === undefined ? undefined : TypedArraySlice(new Uint8ArrayCtor(call(MemoryBufferGet, memory)));
-      real = ReflectConstruct(RealInstance, [compiled, realImports(state.imports, state.ownMemory)]);
+      real = ReflectConstruct(RealInstance, [compiled, realImports(state.imports, state.ownMemory, state.ownGlobals)]);
       if (saved !== undefined) TypedArraySet(new Uint8ArrayCtor(call(MemoryBufferGet, memory)), saved);
       call(WeakMapSet, wasmRealCache, wrapper, real);
       return real;
     };
     // The import object V8 is given: the values read at instantiation, with
     // exported-function wrappers handed over as the real wasm functions.
-    const realImports = (imports, ownMemory) => {
+    const realImports = (imports, ownMemory, ownGlobals) => {
       const out = { __proto__: null };
       const modules = ObjectGetOwnPropertyNames(imports);
       for (let i = 0; i < modules.length; i++) {
@@ -255,8 +382,12 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         }
         ObjectDefineProperty(out, modules[i], { __proto__: null, value: target, enumerable: true });
       }
-      if (ownMemory !== undefined) {
-        ObjectDefineProperty(out, KENSHELL_IMPORT, { __proto__: null, value: { __proto__: null, memory: ownMemory }, enumerable: true });
+      if (ownMemory !== undefined || ownGlobals !== undefined) {
+        const own = { __proto__: null, memory: ownMemory };
+        if (ownGlobals !== undefined) {
+          for (let j = 0; j < ownGlobals.length; j++) own[`global${j}`] = ownGlobals[j];
+        }
+        ObjectDefineProperty(out, KENSHELL_IMPORT, { __proto__: null, value: own, enumerable: true });
       }
       return out;
     };
@@ -279,6 +410,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       }
       // Read each import once, in V8's order (module object, then value).
       const imports = { __proto__: null };
+      const primitiveGlobals = [];
       let memory;
       for (let i = 0; i < declared.length; i++) {
         const { module: moduleName, name, kind } = declared[i];
@@ -292,12 +424,40 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         }
         ObjectDefineProperty(imports[moduleName], name, { __proto__: null, value, enumerable: true, configurable: true });
         if (kind === 'memory') memory = value;
+        if (kind === 'global') append(primitiveGlobals, [i, moduleName, name]);
+      }
+      // A global imported as a number or BigInt is given to V8 as a Global
+      // of its own (V8 would make one bound to the instance if it is
+      // exported again, which no snapshot can hold).
+      if (primitiveGlobals.length > 0) {
+        const types = importTypes(call(WeakMapGet, moduleBytes, module));
+        try {
+          for (let g = 0; g < primitiveGlobals.length; g++) {
+            const [index, moduleName, name] = primitiveGlobals[g];
+            const value = imports[moduleName][name];
+            if ((typeof value === 'object' && value !== null) || typeof value === 'function' || types[index] === undefined) continue;
+            const made = new RealGlobal({ __proto__: null, value: types[index], mutable: false }, value);
+            ObjectDefineProperty(imports[moduleName], name, { __proto__: null, value: made, enumerable: true, configurable: true });
+          }
+        } catch (error) {
+          // A value that does not fit the type: V8's own LinkError.
+          ReflectConstruct(RealInstance, [original, realImports(imports, undefined, undefined)]);
+          throw error;
+        }
       }
       const compiled = compiledFor(module, false);
       const limits = moduleRecord(module).limits;
       const ownMemory = limits === undefined ? undefined : new RealMemory(memoryDescriptor(limits));
       if (ownMemory !== undefined) memory = ownMemory;
-      const real = ReflectConstruct(RealInstance, [compiled, realImports(imports, ownMemory)]);
+      let ownGlobals;
+      try {
+        ownGlobals = makeGlobals(moduleRecord(module).globals, imports, declared);
+      } catch (error) {
+        // An imported global's value does not fit: V8's own LinkError.
+        ReflectConstruct(RealInstance, [original, realImports(imports, undefined, undefined)]);
+        throw error;
+      }
+      const real = ReflectConstruct(RealInstance, [compiled, realImports(imports, ownMemory, ownGlobals)]);
       const self = createFromConstructor(newTarget, InstancePrototype);
       // The exports object, as V8 makes it: null prototype, export order, frozen.
       const realExports = InstanceExportsGetter(real);
@@ -326,6 +486,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         imports,
         memory,
         ownMemory,
+        ownGlobals,
         exports: exportsObject,
       }));
       call(WeakMapSet, wasmRealCache, self, real);
