@@ -172,7 +172,7 @@ public:
 
     void* Allocate(size_t length, size_t alignment, v8::PageAllocator::Permission access,
                    size_t commit_page) {
-        // V8 reserves a heap page inaccessible, then makes it read-write.
+        // V8 reserves a heap page (no access), then makes it read-write.
         bool reserve = access == v8::PageAllocator::kNoAccess;
         if (!Enabled() || (access != v8::PageAllocator::kReadWrite && !reserve) || length == 0 ||
             length > kHuge || length % commit_page != 0 || alignment > kHuge ||
@@ -200,9 +200,13 @@ public:
             end_ = tail;
             at = aligned;
         }
-        // A reservation is inaccessible until V8 commits it (SetPermissions
-        // makes it read-write again, and the mappings merge back).
-        if (reserve && mprotect(reinterpret_cast<void*>(at), length, PROT_NONE) != 0) return nullptr;
+        // A reservation is left read-write: V8 reserves a heap page only to
+        // commit all of it read-write at once (SetPermissions, a no-op
+        // here). Made inaccessible in between, it would split the mapping,
+        // and a 2 MB range would seldom be all read-write at its first
+        // write: no huge page (measured: 0 MB of huge pages instead of
+        // 270 MB at a 256 MB heap, and a 3-4 ms fork instead of 1 ms).
+        (void)reserve;
         cursor_ = at + length;
         return reinterpret_cast<void*>(at);
     }
