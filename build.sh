@@ -27,39 +27,126 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD="$ROOT/build"
 DEPS="$BUILD/deps"
 # One pinned version of V8: a checkpoint is a V8 snapshot and is tied to the
-# exact engine build, so the engine must not drift under a store.
-LIBNODE_VERSION="18.20.4+dfsg-1~deb12u3"
+# exact engine build, so the engine must not drift under a store. What is
+# pinned is V8's version, not a Debian revision: Debian replaces a revision
+# on the mirror with each security update (only the newest few are served),
+# and a revision that patches Node but not V8 writes and reads the same
+# snapshots (checked for ~deb12u2 and ~deb12u3, both V8 10.2.154.26). So
+# every libnode108 the mirror serves is a candidate, newest first, and the
+# first whose headers say V8 10.2.154.26 is taken. LIBNODE_VERSION=<rev>
+# ./build.sh takes that revision instead (it must carry the same V8 too).
+LIBNODE_V8_VERSION="10.2.154.26"
 LIBNODE_ROOT="$DEPS/libnode"
 LIBNODE_STAMP="$LIBNODE_ROOT/.version"
 
 log() { printf '[build] %s\n' "$*" >&2; }
 
-fetch_libnode() {
-    if [[ -f "$LIBNODE_STAMP" && "$(cat "$LIBNODE_STAMP")" == "$LIBNODE_VERSION" ]]; then
-        return
-    fi
-    log "fetching V8 (Debian libnode108/libnode-dev $LIBNODE_VERSION)"
-    local dl="$DEPS/download"
-    rm -rf "$dl" "$LIBNODE_ROOT"
-    mkdir -p "$dl" "$LIBNODE_ROOT"
-    # A fresh machine has empty apt lists; refresh them once if the pinned
-    # packages cannot be found.
-    if ! apt-cache show "libnode108=$LIBNODE_VERSION" >/dev/null 2>&1; then
-        log "apt lists do not know libnode108=$LIBNODE_VERSION; running apt-get update"
-        if [[ $(id -u) -eq 0 ]]; then apt-get update -qq >&2; else sudo apt-get update -qq >&2; fi
-    fi
+# The V8 version in an unpacked libnode-dev, from its v8-version.h.
+unpacked_v8_version() {
+    local h="$1/usr/include/node/v8-version.h"
+    [[ -f "$h" ]] || return 0
+    awk '/#define V8_(MAJOR_VERSION|MINOR_VERSION|BUILD_NUMBER|PATCH_LEVEL) /{v[$2]=$3}
+         END{if (length(v)==4) printf "%s.%s.%s.%s", v["V8_MAJOR_VERSION"], v["V8_MINOR_VERSION"], v["V8_BUILD_NUMBER"], v["V8_PATCH_LEVEL"]}' "$h"
+}
+
+# Every revision of libnode108 the apt lists know (that also has a
+# libnode-dev of the same revision), newest first.
+served_libnode_revisions() {
+    local dev
+    dev=$(apt-cache madison libnode-dev 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}')
+    apt-cache madison libnode108 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u |
+        while read -r v; do grep -qxF -- "$v" <<<"$dev" && echo "$v"; done | python3 -c '
+import sys, functools, subprocess
+vs = [l.strip() for l in sys.stdin if l.strip()]
+def cmp(a, b):
+    if a == b: return 0
+    return -1 if subprocess.run(["dpkg", "--compare-versions", a, "lt", b]).returncode == 0 else 1
+print("\n".join(sorted(vs, key=functools.cmp_to_key(cmp), reverse=True)))'
+}
+
+# Downloads and unpacks one revision into $2; prints its V8 version.
+fetch_libnode_revision() {
+    local rev="$1" dest="$2" dl="$DEPS/download"
+    rm -rf "$dl" "$dest"
+    mkdir -p "$dl" "$dest"
     # apt-get download runs as _apt when it can; a root-owned folder makes it
     # warn and fall back to root, which is harmless, so the warning is hidden.
-    (cd "$dl" && apt-get download -q "libnode108=$LIBNODE_VERSION" "libnode-dev=$LIBNODE_VERSION" 2>&1 \
+    (cd "$dl" && apt-get download -q "libnode108=$rev" "libnode-dev=$rev" 2>&1 \
         | grep -v 'Download is performed unsandboxed' >&2 || true)
     local debs=("$dl"/*.deb)
     if [[ ${#debs[@]} -ne 2 || ! -f "${debs[0]}" ]]; then
-        log "error: could not download libnode108/libnode-dev $LIBNODE_VERSION"
-        exit 1
+        rm -rf "$dl"
+        return 0
     fi
-    for deb in "${debs[@]}"; do dpkg-deb -x "$deb" "$LIBNODE_ROOT"; done
+    for deb in "${debs[@]}"; do dpkg-deb -x "$deb" "$dest"; done
     rm -rf "$dl"
-    echo "$LIBNODE_VERSION" >"$LIBNODE_STAMP"
+    unpacked_v8_version "$dest"
+}
+
+fetch_libnode() {
+    local want="${LIBNODE_VERSION:-}"
+    if [[ -f "$LIBNODE_STAMP" && ( -z "$want" || "$(cat "$LIBNODE_STAMP")" == "$want" ) &&
+          "$(unpacked_v8_version "$LIBNODE_ROOT")" == "$LIBNODE_V8_VERSION" ]]; then
+        return
+    fi
+    local revisions
+    if [[ -n "$want" ]]; then
+        revisions="$want"
+    else
+        revisions=$(served_libnode_revisions)
+        if [[ -z "$revisions" ]]; then
+            # A fresh machine has empty apt lists; refresh them once.
+            log "apt lists know no libnode108; running apt-get update"
+            if [[ $(id -u) -eq 0 ]]; then apt-get update -qq >&2; else sudo apt-get update -qq >&2; fi
+            revisions=$(served_libnode_revisions)
+        fi
+    fi
+    local rev v8 staging="$DEPS/libnode.staging"
+    for rev in $revisions; do
+        log "fetching V8 (Debian libnode108/libnode-dev $rev)"
+        v8=$(fetch_libnode_revision "$rev" "$staging")
+        if [[ -z "$v8" ]]; then
+            log "could not download libnode108/libnode-dev $rev"
+            continue
+        fi
+        if [[ "$v8" != "$LIBNODE_V8_VERSION" ]]; then
+            log "libnode108 $rev carries V8 $v8, not $LIBNODE_V8_VERSION: skipped"
+            continue
+        fi
+        rm -rf "$LIBNODE_ROOT"
+        mv "$staging" "$LIBNODE_ROOT"
+        echo "$rev" >"$LIBNODE_STAMP"
+        log "V8 $v8 from libnode108 $rev"
+        return
+    done
+    rm -rf "$staging"
+    log "error: no libnode108 served here carries V8 $LIBNODE_V8_VERSION (tried: ${revisions:-none})"
+    exit 1
+}
+
+# For the tests: every other revision the mirror serves with the same V8,
+# unpacked under build/deps/libnode-alt/<revision> (a store written with one
+# must open with the others: tests/.../LibnodeRevisionTests.cs). Offline or
+# with a single revision served, there is nothing to unpack and that test
+# has nothing to compare.
+fetch_other_libnodes() {
+    local current rev v8 alt="$DEPS/libnode-alt"
+    current=$(cat "$LIBNODE_STAMP" 2>/dev/null || true)
+    for rev in $(served_libnode_revisions); do
+        [[ "$rev" == "$current" ]] && continue
+        [[ -f "$alt/$rev/.version" ]] && continue
+        log "fetching libnode108 $rev too, for the test of stores moving between revisions"
+        v8=$(fetch_libnode_revision "$rev" "$alt/$rev.staging")
+        if [[ "$v8" == "$LIBNODE_V8_VERSION" ]]; then
+            rm -rf "${alt:?}/$rev"
+            mv "$alt/$rev.staging" "$alt/$rev"
+            echo "$rev" >"$alt/$rev/.version"
+        else
+            rm -rf "$alt/$rev.staging"
+            if [[ -n "$v8" ]]; then log "libnode108 $rev carries V8 $v8: not a revision to test with"; fi
+        fi
+    done
+    return 0
 }
 
 build_native() {
@@ -137,6 +224,7 @@ case "${1:-build}" in
     test)
         build_all
         fetch_npm_packages
+        fetch_other_libnodes
         log "running native tests"
         (cd "$BUILD/native-obj" && ctest --output-on-failure)
         log "running C# tests"

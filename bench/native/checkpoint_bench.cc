@@ -18,6 +18,7 @@
 // shell lives, so the two kinds are never alive at the same time. Shells
 // are likewise created and destroyed one at a time (LIFO is not needed then).
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -292,6 +293,7 @@ std::string ReadFile(const std::string& path) {
 struct Options {
     std::vector<double> sizes_mb{1, 8, 32, 64, 128, 200};
     int reps = 3;
+    int fork_only = 0;
     std::string dir;
 };
 
@@ -301,7 +303,10 @@ void Usage(FILE* to) {
                  "  --sizes  target used-heap sizes in MB (comma-separated)\n"
                  "  --reps   repetitions per size (default 3); medians and min..max are shown\n"
                  "  --dir    where checkpoint files go (default: a fresh mkdtemp under /tmp,\n"
-                 "           removed afterwards); the files are deleted either way\n");
+                 "           removed afterwards); the files are deleted either way\n"
+                 "  --fork-only N  only the fork pause: one kenv8 shell per size, N checkpoints\n"
+                 "           begun and their children killed at once (KENV8_FORK_TRACE=1 also\n"
+                 "           prints what each pause is made of)\n");
 }
 
 Options ParseArgs(int argc, char** argv) {
@@ -352,6 +357,15 @@ Options ParseArgs(int argc, char** argv) {
             o.reps = static_cast<int>(n);
         } else if (is("--dir")) {
             o.dir = value("--dir");
+        } else if (is("--fork-only")) {
+            std::string v = value("--fork-only");
+            char* rest = nullptr;
+            long n = std::strtol(v.c_str(), &rest, 10);
+            if (v.empty() || *rest != '\0' || n < 1 || n > 1000) {
+                std::fprintf(stderr, "bad --fork-only '%s'\n", v.c_str());
+                std::exit(2);
+            }
+            o.fork_only = static_cast<int>(n);
         } else {
             std::fprintf(stderr, "unknown argument '%s'\n", a.c_str());
             Usage(stderr);
@@ -456,6 +470,68 @@ void PrintTable(const std::vector<Row>& rows, bool spread) {
     }
 }
 
+// Lines of /proc/self/maps and resident MB: what fork() copies.
+void MappingFigures(size_t* mappings, double* resident_mb, double* huge_mb) {
+    *huge_mb = 0;
+    if (FILE* f = std::fopen("/proc/self/smaps_rollup", "r")) {
+        char line[256];
+        long kb = 0;
+        while (std::fgets(line, sizeof line, f) != nullptr) {
+            if (std::sscanf(line, "AnonHugePages: %ld kB", &kb) == 1) *huge_mb = kb / 1024.0;
+        }
+        std::fclose(f);
+    }
+    *mappings = 0;
+    if (FILE* f = std::fopen("/proc/self/maps", "r")) {
+        for (int c; (c = std::fgetc(f)) != EOF;) *mappings += c == '\n';
+        std::fclose(f);
+    }
+    *resident_mb = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        long size = 0, resident = 0;
+        if (std::fscanf(f, "%ld %ld", &size, &resident) == 2) {
+            *resident_mb = resident * (sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0));
+        }
+        std::fclose(f);
+    }
+}
+
+int ForkOnly(const Options& opt, const Model& model) {
+    const uint8_t store_id[16] = {'k', 'e', 'n', 'v', '8', '-', 'f', 'o', 'r', 'k', 0, 0, 0, 0, 0, 1};
+    std::printf("\nfork pause only (%d forks per size, children killed at once):\n", opt.fork_only);
+    std::printf("%8s  %8s  %8s  %9s  %9s  %9s  %9s  %9s\n", "target", "heap MB", "rss MB", "huge MB", "mappings",
+                "median ms", "min ms", "max ms");
+    for (double mb : opt.sizes_mb) {
+        ShellPtr shell = NewFreshShell();
+        uint64_t items = ItemsFor(model, mb);
+        std::string out = Eval(shell.get(), WorkloadSource(items), "workload");
+        if (out != std::to_string(items)) Die("kenv8 shell: workload printed '%s'", out.c_str());
+        std::vector<double> pauses;
+        size_t mappings = 0;
+        double resident = 0, huge = 0;
+        MappingFigures(&mappings, &resident, &huge);
+        for (int i = 0; i < opt.fork_only; ++i) {
+            std::string path = opt.dir + "/fork-only.tmp";
+            uint64_t fork_ns = 0;
+            int pid = 0;
+            char detail[512] = {0};
+            if (kenv8_shell_checkpoint_begin(shell.get(), path.c_str(), static_cast<uint64_t>(i + 1), store_id, &pid,
+                                             &fork_ns, detail, sizeof detail) != 0) {
+                Die("kenv8_shell_checkpoint_begin: %s", detail);
+            }
+            kill(pid, SIGKILL);
+            kenv8_checkpoint_wait(pid, 60000, nullptr, detail, sizeof detail);
+            unlink(path.c_str());
+            pauses.push_back(Ms(fork_ns));
+            usleep(50000);
+        }
+        std::sort(pauses.begin(), pauses.end());
+        std::printf("%6gMB  %8.1f  %8.1f  %9.1f  %9zu  %9.2f  %9.2f  %9.2f\n", mb, MiB(HeapUsed(shell.get())),
+                    resident, huge, mappings, pauses[pauses.size() / 2], pauses.front(), pauses.back());
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -487,6 +563,8 @@ int main(int argc, char** argv) {
     Model model = Calibrate();
     std::printf("calibration: fresh shell %.2f MB used; heap ~ %.2f MB + %.1f bytes per record\n",
                 MiB(model.fresh), model.base / (1024.0 * 1024.0), model.per_item);
+
+    if (opt.fork_only > 0) return ForkOnly(opt, model);
 
     std::vector<Row> rows;
     for (double mb : opt.sizes_mb) {

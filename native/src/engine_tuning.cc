@@ -45,23 +45,70 @@
 namespace kenv8 {
 namespace {
 
-// Debian's libnode108 18.20.4+dfsg-1~deb12u3, amd64 (build.sh pins it).
+// Debian's libnode108 18.20.4+dfsg-1~deb12u2 and ~deb12u3, amd64 (build.sh
+// takes the newest one the mirror serves). Both carry the same V8 source;
+// u3 only patches Node's crypto and http2, so V8's code is the same bytes
+// at addresses shifted by a constant (0xa80): internal offsets are taken
+// relative to an exported V8 function of the same region.
 constexpr const char* kExpectedVersion = "10.2.154.26-node.37";
-constexpr const char* kExpectedBuildId = "ec9f49303c267a6478856befd1cbd7c76d25f5cf";
+constexpr const char* kKnownBuildIds[] = {
+    "ec9f49303c267a6478856befd1cbd7c76d25f5cf",  // 18.20.4+dfsg-1~deb12u3
+    "fccedd04aa4a321f7ad02595025b92bfbc7fddde",  // 18.20.4+dfsg-1~deb12u2
+};
 // Offset of serializer_enabled_ in i::Isolate: Isolate::use_optimizer()
 // compiles to `cmpb $0x0,0xd9a9(%rdi)`.
 constexpr size_t kSerializerEnabledOffset = 0xd9a9;
 const unsigned char kUseOptimizerPattern[] = {0x80, 0xbf, 0xa9, 0xd9, 0x00, 0x00, 0x00};
 // The WebAssembly API callbacks in wasm-js.cc (WebAssemblyModule,
-// WebAssemblyInstance, ..., getters), as offsets from libnode's load
-// address. Found by letting CreateBlob report each unknown external
-// reference until none was left. The ORDER is part of the snapshot format.
-constexpr uintptr_t kWasmCallbackOffsets[] = {
-    0x1621930, 0x16212f0, 0x1621f30, 0x1618b30, 0x1618c50, 0x1618ff0, 0x16214d0,
-    0x1618d70, 0x1616450, 0x161a6d0, 0x1616590, 0x161d460, 0x161a3c0, 0x1619580,
-    0x161ac70, 0x1616b80, 0x1619750, 0x161c520, 0x161a3a0, 0x161b580, 0x161a3b0,
-    0x161cd10, 0x1618060, 0x1619ae0, 0x161b080};
+// WebAssemblyInstance, ..., getters), static functions, as offsets from
+// v8::internal::WasmJs::Install (exported). Found by letting CreateBlob
+// report each unknown external reference until none was left. The ORDER
+// is part of the snapshot format.
+constexpr const char* kWasmInstallSymbol = "_ZN2v88internal6WasmJs7InstallEPNS0_7IsolateEb";
+constexpr intptr_t kWasmCallbackOffsets[] = {
+    0x2fb0,  0x2970,  0x35b0,  -0x5e50, -0x5d30, -0x5990, 0x2b50,  -0x5c10, -0x8530,
+    -0x42b0, -0x83f0, -0x1520, -0x45c0, -0x5400, -0x3d10, -0x7e00, -0x5230, -0x2460,
+    -0x45e0, -0x3400, -0x45d0, -0x1c70, -0x6920, -0x4ea0, -0x3900};
 constexpr size_t kWasmCallbackCount = sizeof kWasmCallbackOffsets / sizeof kWasmCallbackOffsets[0];
+// The first 12 bytes of each callback, so that a wrong address is caught
+// before it goes into a snapshot. Two are thunks that start with a
+// rip-relative lea (48 8d 35 <disp32>), whose displacement is not compared.
+const unsigned char kWasmCallbackPrologues[kWasmCallbackCount][12] = {
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x49, 0x89},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x49, 0x89, 0xfe, 0x41},
+    {0x55, 0xbe, 0x2e, 0x00, 0x00, 0x00, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x54, 0x53, 0x4c, 0x8d, 0x65, 0x90, 0x48},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x54, 0x53, 0x4c, 0x8d, 0x65, 0x90, 0x48},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x41, 0x54},
+    {0x55, 0xbe, 0x2e, 0x00, 0x00, 0x00, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x55, 0x41, 0x54, 0x4c, 0x8d, 0x6d, 0x80},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x4c, 0x8d, 0xb5, 0x70},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x55, 0x41, 0x54, 0x4c, 0x8d, 0x6d, 0x80},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x49, 0x89, 0xfe, 0x41},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x4c, 0x8d, 0xb5, 0x70},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d, 0x6d, 0x80},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x4c, 0x8d, 0xb5, 0x70},
+    {0x48, 0x8d, 0x35, 0x00, 0x00, 0x00, 0x00, 0xe9, 0x54, 0xfc, 0xff, 0xff},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d},
+    {0x48, 0x8d, 0x35, 0x00, 0x00, 0x00, 0x00, 0xe9, 0x44, 0xfc, 0xff, 0xff},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x41, 0x54},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x49, 0x89, 0xfe, 0x41},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x55, 0x41, 0x54, 0x4c, 0x8d, 0x6d, 0x80},
+    {0x55, 0x48, 0x89, 0xe5, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x4c, 0x8d},
+};
+
+bool PrologueMatches(const unsigned char* code, const unsigned char* expected) {
+    bool lea = expected[0] == 0x48 && expected[1] == 0x8d && expected[2] == 0x35;
+    for (size_t k = 0; k < 12; ++k) {
+        if (lea && k >= 3 && k < 7) continue;
+        if (code[k] != expected[k]) return false;
+    }
+    return true;
+}
 
 constexpr const char* kUseOptimizerSymbol = "_ZN2v88internal7Isolate13use_optimizerEv";
 constexpr const char* kClearSymbol =
@@ -129,17 +176,21 @@ std::string Verify(Tuning* t) {
     }
     NoteSearch search{reinterpret_cast<uintptr_t>(info.dli_fbase), {}};
     dl_iterate_phdr(FindBuildId, &search);
-    if (search.build_id != kExpectedBuildId) {
-        return "libnode's build id is " + (search.build_id.empty() ? "unknown" : search.build_id) +
-               ", not " + kExpectedBuildId;
+    bool known = false;
+    for (const char* id : kKnownBuildIds) known = known || search.build_id == id;
+    if (!known) {
+        return "libnode's build id " + (search.build_id.empty() ? "unknown" : search.build_id) +
+               " is not one kenshell knows (Debian's 18.20.4+dfsg-1~deb12u2, ~deb12u3)";
     }
     void* lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
     if (lib == nullptr) return "libnode could not be opened";
     void* use_optimizer = dlsym(lib, kUseOptimizerSymbol);
+    void* wasm_install = dlsym(lib, kWasmInstallSymbol);
     t->clear = reinterpret_cast<ClearFn>(dlsym(lib, kClearSymbol));
     t->abort = reinterpret_cast<AbortFn>(dlsym(lib, kAbortSymbol));
     dlclose(lib);  // RTLD_NOLOAD: only drops the reference just taken
-    if (use_optimizer == nullptr || t->clear == nullptr || t->abort == nullptr) {
+    if (use_optimizer == nullptr || wasm_install == nullptr || t->clear == nullptr ||
+        t->abort == nullptr) {
         return "an internal V8 function kenshell needs is not exported";
     }
     bool found = false;
@@ -149,8 +200,11 @@ std::string Verify(Tuning* t) {
     }
     if (!found) return "Isolate::use_optimizer does not read the expected field";
     for (size_t i = 0; i < kWasmCallbackCount; ++i) {
-        t->extra_refs[i] = reinterpret_cast<intptr_t>(info.dli_fbase) +
-                           static_cast<intptr_t>(kWasmCallbackOffsets[i]);
+        t->extra_refs[i] = reinterpret_cast<intptr_t>(wasm_install) + kWasmCallbackOffsets[i];
+        if (!PrologueMatches(reinterpret_cast<const unsigned char*>(t->extra_refs[i]),
+                             kWasmCallbackPrologues[i])) {
+            return "a WebAssembly callback is not where kenshell expects it";
+        }
     }
     t->extra_refs[kWasmCallbackCount] = 0;
     return "";

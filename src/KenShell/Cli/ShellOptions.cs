@@ -10,10 +10,13 @@ namespace KenShell.Cli;
 /// in <see cref="Read"/> (or in <see cref="ShellCommand.Build"/> for a command-line
 /// one), and the use where it is passed down.
 ///
-/// The native library reads its own two variables, in <c>native/src/</c>:
-/// <c>KENSHELL_V8_FLAGS</c> (extra V8 flags, in <c>kenv8_initialize</c>) and
-/// <c>KENSHELL_ENGINE_COMPAT</c> (engine tuning off, in <c>engine_tuning.cc</c>); they
-/// are listed here (<see cref="NativeVariables"/>) so that this file names every one.
+/// The native library reads its own variables, in <c>native/src/</c>:
+/// <c>KENSHELL_V8_FLAGS</c> (extra V8 flags, in <c>kenv8_initialize</c>),
+/// <c>KENSHELL_ENGINE_COMPAT</c> (engine tuning off, in <c>engine_tuning.cc</c>), and two
+/// switches for the benchmarks, <c>KENV8_HEAP_CHUNKS=0</c> (V8's own page placement
+/// instead of the carved huge-page chunks, <c>platform.cc</c>) and <c>KENV8_FORK_TRACE</c>
+/// (the fork pause's parts on stderr, <c>checkpoint.cc</c>); they are listed here
+/// (<see cref="NativeVariables"/>) so that this file names every one.
 /// </summary>
 public sealed record ShellOptions
 {
@@ -28,7 +31,8 @@ public sealed record ShellOptions
     public const string NetFaultsVariable = NetworkFaults.EnvironmentVariable;
 
     /// <summary>Read by libkenv8 itself (see the class remarks).</summary>
-    public static readonly IReadOnlyList<string> NativeVariables = ["KENSHELL_V8_FLAGS", "KENSHELL_ENGINE_COMPAT"];
+    public static readonly IReadOnlyList<string> NativeVariables =
+        ["KENSHELL_V8_FLAGS", "KENSHELL_ENGINE_COMPAT", "KENV8_HEAP_CHUNKS", "KENV8_FORK_TRACE"];
 
     // The command line.
 

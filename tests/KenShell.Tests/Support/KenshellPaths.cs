@@ -18,5 +18,13 @@ internal static class KenshellPaths
     /// <summary>A file of the repository (build/tests is two levels below its root).</summary>
     public static string RepositoryFile(string name) => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", name));
 
+    /// <summary>build/deps/libnode-alt/REVISION: the other Debian revisions of libnode108 with the same V8 that ./build.sh test unpacks.</summary>
+    public static string AlternativeLibnodes { get; } =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "deps", "libnode-alt"));
+
+    /// <summary>The revision of libnode108 kenshell was built with (build/deps/libnode/.version).</summary>
+    public static string BuiltLibnodeRevision =>
+        File.ReadAllText(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "deps", "libnode", ".version"))).Trim();
+
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 }

@@ -221,6 +221,7 @@ return {
   // it changes exists only in that child.
   beforeSnapshot() {
     intlCache = new WeakMapCtor();
+    wasmRealCache = new WeakMapCtor();
   },
   // Runs once in every heap restored from a checkpoint, before any turn.
   // Must not change anything a turn can observe: a heap restored for
