@@ -14,7 +14,33 @@ public static class ShellCommand
     /// <summary>Exit codes (documented in README.md).</summary>
     public const int ExitOk = 0, ExitError = 1, ExitStoreLocked = 3, ExitEngineMismatch = 4;
 
-    public static RootCommand Build()
+    /// <summary>
+    /// The arguments kenshell parses, and (<paramref name="scriptArgs"/>)
+    /// those after the script file, which are the script's own (Node's
+    /// `node FILE.js ARGS...`): the second argument that is not an option or
+    /// an option's value is the file.
+    /// </summary>
+    public static string[] SplitScriptArguments(string[] args, out string[] scriptArgs)
+    {
+        int positionals = 0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a is "--dir" or "--eval" or "-e") { i++; continue; }
+            if (a.Length > 1 && a[0] == '-') continue;
+            if (++positionals == 2)
+            {
+                scriptArgs = args[(i + 1)..];
+                return args[..(i + 1)];
+            }
+        }
+        scriptArgs = [];
+        return args;
+    }
+
+    public static RootCommand Build() => Build([]);
+
+    public static RootCommand Build(string[] scriptArgs)
     {
         var address = new Argument<string>("address")
         {
@@ -57,13 +83,14 @@ public static class ShellCommand
             wait,
         };
         root.SetAction(result => Run(result.GetValue(address)!, result.GetValue(script), result.GetValue(dir), result.GetValue(eval),
-            result.GetValue(keepLog), result.GetValue(rebuild), result.GetValue(wait)));
+            result.GetValue(keepLog), result.GetValue(rebuild), result.GetValue(wait), scriptArgs));
         return root;
     }
 
-    private const string Usage = "usage: kenshell ADDRESS [FILE.js] [--dir DIR] [--eval CODE] [--wait] [--keep-log] [--rebuild] (kenshell --help says more)";
+    private const string Usage = "usage: kenshell ADDRESS [FILE.js [ARGS...]] [--dir DIR] [--eval CODE] [--wait] [--keep-log] [--rebuild] (kenshell --help says more)";
 
-    private static int Run(string address, string? scriptFile, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers)
+    private static int Run(string address, string? scriptFile, string? directory, string? code, bool keepLog, bool rebuild, bool waitForTimers,
+        string[] scriptArgs)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         // Synchronized: background checkpoints report from a worker thread.
@@ -107,6 +134,17 @@ public static class ShellCommand
             }
         }
         bool interactive = code is null && scriptText is null && !Console.IsInputRedirected;
+        // process.argv as Node's: [execPath, script, args...] for a script,
+        // [execPath] at the prompt and for --eval.
+        string execPath = Environment.ProcessPath ?? "kenshell";
+        var argv = new List<string> { execPath };
+        if (scriptFile is not null)
+        {
+            argv.Add(Path.GetFullPath(scriptFile));
+            argv.AddRange(scriptArgs);
+        }
+        JsShell.SetProcessText("argv", System.Text.Json.JsonSerializer.Serialize(argv));
+        JsShell.SetProcessText("execPath", execPath);
         StoreLock storeLock;
         try
         {
@@ -154,6 +192,9 @@ public static class ShellCommand
             else if (!report.Fresh) stderr.WriteLine($"kenshell: {report.Describe()}");
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
+            var files = new FileWriteDriver(runner, stderr);
+            runner.Files = files;
+            runner.TurnCommitted += files.Acknowledge;
             // --eval runs one turn and exits: no network for it.
             // KENSHELL_NO_NETWORK=1 runs without listening (tests that start
             // many shells on one address at once).
@@ -168,14 +209,27 @@ public static class ShellCommand
             using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, waitForTimers, messages, editor);
             try
             {
+                // Writes of turns committed before a crash that were not
+                // confirmed done: done now (again, idempotently).
+                files.PerformCommitted(0);
+                files.Acknowledge();
                 int exit = code is not null ? session.RunOnce(code)
                          : scriptText is not null ? session.RunScript(Path.GetFullPath(scriptFile!), scriptText)
                          : session.Run();
+                // process.exitCode set in this process, as Node exits with it.
+                if (exit == 0 && runner.RequestedExitCode is { } requested) exit = requested;
                 stdout.Flush();
                 // A checkpoint being written gets a moment to finish (the next
                 // start then has less log to replay), then is abandoned.
                 store.Close(PersistentStore.ExitGrace);
                 return exit;
+            }
+            catch (ProcessExitException e)
+            {
+                // process.exit(code) in a committed turn.
+                stdout.Flush();
+                store.Close(PersistentStore.ExitGrace);
+                return e.Code;
             }
             catch (StoreRemovedException e)
             {
