@@ -349,7 +349,7 @@ function readBytes(shown, abs) {
   if (v !== null && v.kind !== 'disk') {
     if (v.kind === 'absent') throw fsError('ENOENT', 'open', shown);
     if (v.kind === 'notdir') throw fsError('ENOTDIR', 'open', shown);
-    if (v.kind === 'dir') throw fsError('EISDIR', 'read', shown);
+    if (v.kind === 'dir') throw fsError('EISDIR', 'read');
     if (v.kind === 'file') return TypedArraySliceF(v.data, 0, v.data.length);
     // append: what the disk has (up to where the append goes), then the tail
     const answer = host.fsCall('readFile', abs, 0);
@@ -362,7 +362,8 @@ function readBytes(shown, abs) {
   }
   const answer = host.fsCall('readFile', diskPath(abs, v), 0);
   if (answer === -1) throw tooLarge(shown);
-  if (ArrayIsArray(answer)) throw hostError(answer, undefined, shown);
+  // Node names no path for a read that failed (a directory).
+  if (ArrayIsArray(answer)) throw hostError(answer, undefined, answer[2] === 'read' ? undefined : shown);
   return new Uint8ArrayCtor(answer);
 }
 
@@ -373,6 +374,10 @@ function readdirOf(shown, abs, withFileTypes) {
     if (v.kind === 'absent') throw fsError('ENOENT', 'scandir', shown);
     if (v.kind === 'notdir' || v.kind === 'file' || v.kind === 'append') throw fsError('ENOTDIR', 'scandir', shown);
     if (v.kind === 'dir' && v.alias !== undefined) names = diskListing(shown, v.alias);
+  } else if (v !== null && v.kind === 'dir') {
+    // A directory a pending mkdir makes: what is on disk already, if anything.
+    const answer = host.fsCall('readdir', abs, 0);
+    names = ArrayIsArray(answer) ? [] : JSONParse(answer);
   } else {
     names = diskListing(shown, diskPath(abs, v));
   }
@@ -544,7 +549,7 @@ function rm(path, options) {
   const kind = kindOf(abs);
   if (kind === null) {
     if (force) return;
-    throw fsError('ENOENT', 'rm', shown);
+    throw fsError('ENOENT', 'lstat', shown);
   }
   if (kind === 'dir' && !recursive) {
     const err = new ErrorCtorF(`Path is a directory: rm returned EISDIR (is a directory) ${shown}`);
@@ -634,8 +639,15 @@ function rename(oldPath, newPath) {
 function copyFile(src, dest, mode) {
   const [srcShown, srcAbs] = pathArg(src, 'src');
   const [destShown, destAbs] = pathArg(dest, 'dest');
-  const bytes = readBytes(srcShown, srcAbs);
-  if (kindOf(srcAbs) === 'dir') throw fsError('EISDIR', 'copyfile', srcShown, destShown);
+  let bytes;
+  try {
+    bytes = readBytes(srcShown, srcAbs);
+  } catch (e) {
+    if (e !== null && typeof e === 'object' && typeof e.code === 'string' && e.syscall !== undefined) {
+      throw fsError(e.code, 'copyfile', srcShown, destShown);
+    }
+    throw e;
+  }
   let existing;
   try {
     existing = checkWritable(destShown, destAbs, 'copyfile');
@@ -702,12 +714,12 @@ const fs = {
     const [shown, abs] = pathArg(path);
     const v = view(abs);
     if (v !== null && v.kind !== 'disk') {
-      if (v.kind === 'absent') throw fsError('ENOENT', 'lstat', shown);
-      if (v.kind === 'notdir') throw fsError('ENOTDIR', 'lstat', shown);
+      if (v.kind === 'absent') throw fsError('ENOENT', 'lstat', abs);
+      if (v.kind === 'notdir') throw fsError('ENOTDIR', 'lstat', abs);
       return abs;
     }
     const answer = host.fsCall('realpath', diskPath(abs, v), 0);
-    if (ArrayIsArray(answer)) throw hostError(answer, 'lstat', shown);
+    if (ArrayIsArray(answer)) throw hostError(answer, 'lstat', abs);
     const opts = optionsOf(options, { __proto__: null, encoding: 'utf8' });
     return normalizeEncoding(opts.encoding) === null ? result(utf8Bytes(answer), null) : answer;
   },
