@@ -130,5 +130,23 @@ public sealed class FsWriteTests : IDisposable
         Assert.Equal("01", File.ReadAllText(PathOf("grow.txt")));
     }
 
+    [Fact]
+    public void ReadsWritesAndProcessDoNotDependOnBuiltInsUserCodeCanReplace()
+    {
+        KenshellResult r = Kenshell.Run(_dir.Path, string.Join("\n",
+            "const fs = require('fs'); fs.writeFileSync('before.txt', 'b'); 1",
+            "delete Array.prototype[Symbol.iterator]; Array.prototype.push = null; String.prototype.split = String.prototype.slice = String.prototype.indexOf = null; " +
+                "JSON.parse = JSON.stringify = null; Map.prototype.get = Map.prototype.set = Map.prototype.entries = null; " +
+                "Object.getPrototypeOf(Uint8Array.prototype).slice = Object.getPrototypeOf(Uint8Array.prototype).set = null; " +
+                "Object.defineProperty(Object.prototype, 'seq', { set(v) { throw new Error('seq') }, configurable: true }); 'sabotaged'",
+            "fs.writeFileSync('h.txt', 'hostile'); fs.appendFileSync('h.txt', '!'); fs.mkdirSync('hd/x', { recursive: true }); fs.readFileSync('h.txt', 'utf8')",
+            "fs.readdirSync('hd').length + fs.statSync('h.txt').size",
+            "fs.readFileSync('before.txt', 'latin1') + process.argv.length + typeof process.env.PATH",
+            ""));
+        Assert.Equal(["1", "'sabotaged'", "'hostile!'", "9", "'b1string'"], r.StdoutLines);
+        Assert.Equal("hostile!", File.ReadAllText(PathOf("h.txt")));
+        Assert.True(Directory.Exists(PathOf("hd/x")));
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -223,7 +223,7 @@ function env() {
   }
   const liveList = mapList(live, true);
   for (let i = 0; i < liveList.length; i++) {
-    const [key, value] = [liveList[i][0], liveList[i][1]];
+    const { 0: key, 1: value } = [liveList[i][0], liveList[i][1]];
     if (call(MapGet, envSeen, key) !== value) envObject[key] = value;
   }
   const seenList = mapList(envSeen, true);

@@ -384,7 +384,7 @@ function readdirOf(shown, abs, withFileTypes) {
   // What pending intents add and remove directly under abs.
   const entries = mapList(overlay, true);
   for (let i = 0; i < entries.length; i++) {
-    const [path, e] = [entries[i][0], entries[i][1]];
+    const { 0: path, 1: e } = [entries[i][0], entries[i][1]];
     if (path === '/' || dirname(path) !== abs) continue;
     const name = basename(path);
     const kept = [];
@@ -461,7 +461,7 @@ const NumberParseInt = Number.parseInt;
 
 function writeFile(file, data, options, appendMode) {
   const opts = optionsOf(options, { __proto__: null, encoding: 'utf8', mode: 0o666, flag: appendMode ? 'a' : 'w' });
-  const [shown, abs] = pathArg(file, 'path');
+  const { 0: shown, 1: abs } = pathArg(file, 'path');
   const bytes = dataBytes(data, normalizeEncoding(opts.encoding) || 'utf8');
   const flag = `${opts.flag}`;
   const append = flag[0] === 'a';
@@ -502,7 +502,7 @@ function mkdir(path, options) {
     recursive = !!options.recursive;
     mode = modeArg(options.mode, 0o777);
   }
-  const [shown, abs] = pathArg(path);
+  const { 0: shown, 1: abs } = pathArg(path);
   const kind = kindOf(abs);
   if (kind !== null) {
     if (recursive && kind === 'dir') return undefined;
@@ -543,7 +543,7 @@ function forget(abs) {
 }
 
 function rm(path, options) {
-  const [shown, abs] = pathArg(path);
+  const { 0: shown, 1: abs } = pathArg(path);
   const recursive = options !== undefined && options !== null && !!options.recursive;
   const force = options !== undefined && options !== null && !!options.force;
   const kind = kindOf(abs);
@@ -576,7 +576,7 @@ function checkParentWritable(shown, abs, syscall) {
   }
 }
 function unlink(path) {
-  const [shown, abs] = pathArg(path);
+  const { 0: shown, 1: abs } = pathArg(path);
   const kind = kindOf(abs);
   if (kind === null) throw fsError('ENOENT', 'unlink', shown);
   if (kind === 'dir') throw fsError('EISDIR', 'unlink', shown);
@@ -585,7 +585,7 @@ function unlink(path) {
   forget(abs);
 }
 function rmdir(path, options) {
-  const [shown, abs] = pathArg(path);
+  const { 0: shown, 1: abs } = pathArg(path);
   const kind = kindOf(abs);
   if (kind === null) throw fsError('ENOENT', 'rmdir', shown);
   if (kind !== 'dir') throw fsError('ENOTDIR', 'rmdir', shown);
@@ -596,8 +596,8 @@ function rmdir(path, options) {
   forget(abs);
 }
 function rename(oldPath, newPath) {
-  const [oldShown, oldAbs] = pathArg(oldPath, 'oldPath');
-  const [newShown, newAbs] = pathArg(newPath, 'newPath');
+  const { 0: oldShown, 1: oldAbs } = pathArg(oldPath, 'oldPath');
+  const { 0: newShown, 1: newAbs } = pathArg(newPath, 'newPath');
   const kind = kindOf(oldAbs);
   if (kind === null) throw fsError('ENOENT', 'rename', oldShown, newShown);
   const parentKind = kindOf(dirname(newAbs));
@@ -637,8 +637,8 @@ function rename(oldPath, newPath) {
   for (let i = 0; i < moved.length; i++) call(MapSet, overlay, moved[i][0], moved[i][1]);
 }
 function copyFile(src, dest, mode) {
-  const [srcShown, srcAbs] = pathArg(src, 'src');
-  const [destShown, destAbs] = pathArg(dest, 'dest');
+  const { 0: srcShown, 1: srcAbs } = pathArg(src, 'src');
+  const { 0: destShown, 1: destAbs } = pathArg(dest, 'dest');
   let bytes;
   try {
     bytes = readBytes(srcShown, srcAbs);
@@ -673,16 +673,16 @@ const fs = {
   readFileSync(path, options) {
     const opts = optionsOf(options, { __proto__: null, encoding: null, flag: 'r' });
     const encoding = normalizeEncoding(opts.encoding);
-    const [shown, abs] = pathArg(path);
+    const { 0: shown, 1: abs } = pathArg(path);
     return result(readBytes(shown, abs), encoding);
   },
   readdirSync(path, options) {
     const opts = optionsOf(options, { __proto__: null, encoding: 'utf8', withFileTypes: false });
-    const [shown, abs] = pathArg(path);
+    const { 0: shown, 1: abs } = pathArg(path);
     return readdirOf(shown, abs, !!opts.withFileTypes);
   },
   statSync(path, options) {
-    const [shown, abs] = pathArg(path);
+    const { 0: shown, 1: abs } = pathArg(path);
     try {
       return statOf(shown, abs, 'stat');
     } catch (e) {
@@ -691,7 +691,7 @@ const fs = {
     }
   },
   lstatSync(path, options) {
-    const [shown, abs] = pathArg(path);
+    const { 0: shown, 1: abs } = pathArg(path);
     try {
       return statOf(shown, abs, 'lstat');
     } catch (e) {
@@ -700,7 +700,7 @@ const fs = {
     }
   },
   accessSync(path, mode) {
-    const [shown, abs] = pathArg(path);
+    const { 0: shown, 1: abs } = pathArg(path);
     const v = view(abs);
     if (v !== null && v.kind !== 'disk') {
       if (v.kind === 'absent') throw fsError('ENOENT', 'access', shown);
@@ -711,7 +711,7 @@ const fs = {
     if (ArrayIsArray(answer)) throw hostError(answer, 'access', shown);
   },
   realpathSync(path, options) {
-    const [shown, abs] = pathArg(path);
+    const { 0: shown, 1: abs } = pathArg(path);
     const v = view(abs);
     if (v !== null && v.kind !== 'disk') {
       if (v.kind === 'absent') throw fsError('ENOENT', 'lstat', abs);
