@@ -195,6 +195,9 @@ public static class ShellCommand
             var files = new FileWriteDriver(runner, stderr);
             runner.Files = files;
             runner.TurnCommitted += files.Acknowledge;
+            using var fetches = new FetchDriver(runner);
+            runner.Fetches = fetches;
+            runner.TurnCommitted += fetches.AfterTurn;
             // --eval runs one turn and exits: no network for it.
             // KENSHELL_NO_NETWORK=1 runs without listening (tests that start
             // many shells on one address at once).
@@ -213,6 +216,8 @@ public static class ShellCommand
                 // confirmed done: done now (again, idempotently).
                 files.PerformCommitted(0);
                 files.Acknowledge();
+                // Requests committed before a kill and never answered: sent again.
+                fetches.AfterTurn();
                 int exit = code is not null ? session.RunOnce(code)
                          : scriptText is not null ? session.RunScript(Path.GetFullPath(scriptFile!), scriptText)
                          : session.Run();

@@ -24,6 +24,8 @@ public static class RuntimeHooks
     public const string DeliverWaiting = "deliverWaiting";
     /// <summary>The peer acknowledged up to a sequence number ("to\nn").</summary>
     public const string Acked = "acked";
+    /// <summary>A fetch response (or failure) arrived (JSON; see prelude 730-fetch.js); 1 if a request was waiting for it.</summary>
+    public const string FetchSettle = "fetchSettle";
     /// <summary>The host performed the queued file writes up to a seq (JSON { through, failed: [{ seq, error }] }).</summary>
     public const string FileWritesDone = "fileWritesDone";
 
@@ -44,6 +46,8 @@ public static class RuntimeHooks
     public const string InWindowStates = "inWindowStates";
     /// <summary>How many messages wait for a handler that is now set.</summary>
     public const string InboxReady = "inboxReady";
+    /// <summary>The fetch requests waiting for a response, JSON (with base64 bodies), or ''.</summary>
+    public const string FetchPending = "fetchPending";
     /// <summary>File writes queued after a seq (the argument), JSON with base64 data, or ''.</summary>
     public const string FileWritesPending = "fileWritesPending";
     /// <summary>"&lt;waiting&gt; &lt;failed&gt;" then a line per failed file write (.info).</summary>

@@ -53,6 +53,9 @@ public sealed class TurnRunner : IDisposable
         }
     }
 
+    /// <summary>fetch requests and responses (set once, by the CLI).</summary>
+    public FetchDriver? Fetches { get; set; }
+
     /// <summary>File writes of committed turns (set once, by the CLI).</summary>
     public FileWriteDriver? Files { get; set; }
 

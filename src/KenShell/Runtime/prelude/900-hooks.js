@@ -237,6 +237,16 @@ return {
     }
     return text;
   },
+  // Query: the fetch requests waiting for their response, as JSON [{ id,
+  // key, method, url, headers, body (base64 or null), redirect }], or ''.
+  fetchPending() { return fetchQueueText(); },
+  // Turn: a response arrived (JSON { id, status, statusText, headers, url,
+  // redirected, body (base64) } or { id, error, code }).
+  fetchSettle(json) {
+    const settled = fetchSettleTurn(json);
+    flushWarnings();
+    return settled;
+  },
   // Query: "<serial> <serial of the last exit() call> <code>"
   // (process.exit / process.exitCode).
   processExitState() {
