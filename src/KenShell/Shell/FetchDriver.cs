@@ -24,8 +24,10 @@ public sealed class FetchDriver : IDisposable
     private const long MaxBody = 64L << 20;
 
     private readonly TurnRunner _runner;
-    private readonly HttpClient _follow;
-    private readonly HttpClient _manual;
+    // Made on the first request: most sessions never fetch, and a shell's
+    // start should not pay for them.
+    private HttpClient? _follow;
+    private HttpClient? _manual;
     private readonly HashSet<long> _sent = new();
     private readonly ConcurrentQueue<string> _settled = new();
     private readonly CancellationTokenSource _stop = new();
@@ -34,8 +36,6 @@ public sealed class FetchDriver : IDisposable
     public FetchDriver(TurnRunner runner)
     {
         _runner = runner;
-        _follow = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 20 }) { Timeout = TimeSpan.FromMinutes(5) };
-        _manual = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(5) };
     }
 
     /// <summary>Requests sent and not yet delivered as a turn (the prompt waits for them as for a timer).</summary>
@@ -51,6 +51,8 @@ public sealed class FetchDriver : IDisposable
             if (node is null) continue;
             long id = node["id"]!.GetValue<long>();
             if (!_sent.Add(id)) continue;
+            _follow ??= new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 20 }) { Timeout = TimeSpan.FromMinutes(5) };
+            _manual ??= new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(5) };
             Interlocked.Increment(ref _inFlight);
             JsonNode request = node.DeepClone();
             _ = Task.Run(() => SendAsync(id, request));
@@ -117,7 +119,7 @@ public sealed class FetchDriver : IDisposable
         }
         // The same key every time this request is sent (after a restart too).
         message.Headers.TryAddWithoutValidation("Idempotency-Key", request["key"]!.GetValue<string>());
-        HttpClient client = redirect == "follow" ? _follow : _manual;
+        HttpClient client = (redirect == "follow" ? _follow : _manual)!;
         using HttpResponseMessage response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, _stop.Token).ConfigureAwait(false);
         int status = (int)response.StatusCode;
         if (redirect == "error" && status is >= 300 and < 400)
@@ -152,8 +154,8 @@ public sealed class FetchDriver : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _follow.Dispose();
-        _manual.Dispose();
+        _follow?.Dispose();
+        _manual?.Dispose();
         _stop.Dispose();
     }
 }

@@ -159,7 +159,15 @@ public sealed class TurnRunner : IDisposable
             $"turn log:         {segments.Count} segment{(segments.Count == 1 ? "" : "s")}, turns {(_store.Turn - _store.Checkpoints.NewestTurn)} since the newest checkpoint",
             $"pending timers:   {(double.IsNaN(timers) ? 0 : timers)}; top-level awaits pending: {PendingAwaits}",
             $"pending messages: {PendingMessages()}",
-            $"file writes:      {FileWrites()}");
+            $"file writes:      {FileWrites()}",
+            $"fetch requests:   {FetchRequests()}");
+    }
+
+    private string FetchRequests()
+    {
+        string pending = _shell.QueryText(RuntimeHooks.FetchPending);
+        int waiting = pending.Length == 0 ? 0 : System.Text.Json.Nodes.JsonNode.Parse(pending)!.AsArray().Count;
+        return $"{waiting} waiting for a response ({Fetches?.InFlight ?? 0} in flight in this process)";
     }
 
     private string FileWrites()
