@@ -223,6 +223,13 @@ public static class ShellCommand
                          : session.Run();
                 // process.exitCode set in this process, as Node exits with it.
                 if (exit == 0 && runner.RequestedExitCode is { } requested) exit = requested;
+                // As Node's process on a normal end: 'exit' listeners run (a
+                // turn of its own); they may still set the exit code.
+                if (runner.Query(RuntimeHooks.ExitListeners) is > 0)
+                {
+                    runner.RunHook(RuntimeHooks.ProcessExitEvent, exit.ToString(System.Globalization.CultureInfo.InvariantCulture), out _);
+                    if (runner.RequestedExitCode is { } changed) exit = changed;
+                }
                 stdout.Flush();
                 // A checkpoint being written gets a moment to finish (the next
                 // start then has less log to replay), then is abandoned.

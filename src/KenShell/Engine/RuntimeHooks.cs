@@ -26,6 +26,8 @@ public static class RuntimeHooks
     public const string Acked = "acked";
     /// <summary>A fetch response (or failure) arrived (JSON; see prelude 730-fetch.js); 1 if a request was waiting for it.</summary>
     public const string FetchSettle = "fetchSettle";
+    /// <summary>The shell ends normally: process emits 'exit' with the code (the argument).</summary>
+    public const string ProcessExitEvent = "processExitEvent";
     /// <summary>The host performed the queued file writes up to a seq (JSON { through, failed: [{ seq, error }] }).</summary>
     public const string FileWritesDone = "fileWritesDone";
 
@@ -46,6 +48,8 @@ public static class RuntimeHooks
     public const string InWindowStates = "inWindowStates";
     /// <summary>How many messages wait for a handler that is now set.</summary>
     public const string InboxReady = "inboxReady";
+    /// <summary>How many 'exit' listeners process has.</summary>
+    public const string ExitListeners = "exitListeners";
     /// <summary>The fetch requests waiting for a response, JSON (with base64 bodies), or ''.</summary>
     public const string FetchPending = "fetchPending";
     /// <summary>File writes queued after a seq (the argument), JSON with base64 data, or ''.</summary>

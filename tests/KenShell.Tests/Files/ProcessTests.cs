@@ -27,9 +27,10 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(3, r.ExitCode);
         Assert.Equal([$"[\"{PathOf("script.js")}\",\"a\",\"b\",\"--dir\",\"x\"]", "exit event 3"], r.StdoutLines);
         // The turn that called exit committed; the next start does not exit.
+        // The listener is in the heap: it runs when this shell ends too.
         KenshellResult next = Kenshell.Run(_dir.Path, "ran\nprocess.argv.length\n");
         Assert.Equal(0, next.ExitCode);
-        Assert.Equal(["1", "1"], next.StdoutLines);
+        Assert.Equal(["1", "1", "exit event 0"], next.StdoutLines);
     }
 
     [Fact]
@@ -41,6 +42,16 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(5, r.ExitCode);
         Assert.Equal(["undefined"], r.StdoutLines);
         Assert.Equal(["7"], Kenshell.Run(_dir.Path, "kept\n").StdoutLines);
+    }
+
+    [Fact]
+    public void ExitListenersRunWhenTheShellEndsNormally()
+    {
+        File.WriteAllText(PathOf("listen.js"), "process.on('exit', (code) => { console.log('exiting with', code); require('fs').writeFileSync('bye.txt', 'bye ' + code) });\nprocess.exitCode = 6;\n");
+        KenshellResult r = Kenshell.Run(_dir.Path, "", "listen.js");
+        Assert.Equal(6, r.ExitCode);
+        Assert.Equal(["exiting with 6"], r.StdoutLines);
+        Assert.Equal("bye 6", File.ReadAllText(PathOf("bye.txt")));
     }
 
     [Fact]

@@ -247,6 +247,19 @@ return {
     flushWarnings();
     return settled;
   },
+  // Query: how many 'exit' listeners process has.
+  exitListeners() { return processObject.listenerCount('exit'); },
+  // Turn: the shell ends normally (end of input, .exit, the end of a
+  // program): process emits 'exit' with the exit code, as Node's does.
+  processExitEvent(code) {
+    try {
+      processObject.emit('exit', +code | 0);
+    } catch (e) {
+      if (!isProcessExit(e)) throw e;
+    }
+    flushWarnings();
+    return 1;
+  },
   // Query: "<serial> <serial of the last exit() call> <code>"
   // (process.exit / process.exitCode).
   processExitState() {
