@@ -134,17 +134,6 @@ public static class ShellCommand
             }
         }
         bool interactive = code is null && scriptText is null && !Console.IsInputRedirected;
-        // process.argv as Node's: [execPath, script, args...] for a script,
-        // [execPath] at the prompt and for --eval.
-        string execPath = Environment.ProcessPath ?? "kenshell";
-        var argv = new List<string> { execPath };
-        if (scriptFile is not null)
-        {
-            argv.Add(Path.GetFullPath(scriptFile));
-            argv.AddRange(scriptArgs);
-        }
-        JsShell.SetProcessText("argv", System.Text.Json.JsonSerializer.Serialize(argv));
-        JsShell.SetProcessText("execPath", execPath);
         StoreLock storeLock;
         try
         {
@@ -163,6 +152,19 @@ public static class ShellCommand
 
         using (storeLock)
         {
+            // process.argv as Node's: [execPath, script, args...] for a script,
+            // [execPath] at the prompt and for --eval. Set after the lock:
+            // loading the engine before it would make a second shell on the
+            // store take longer to be refused.
+            string execPath = Environment.ProcessPath ?? "kenshell";
+            var argv = new List<string> { execPath };
+            if (scriptFile is not null)
+            {
+                argv.Add(Path.GetFullPath(scriptFile));
+                argv.AddRange(scriptArgs);
+            }
+            JsShell.SetProcessText("argv", System.Text.Json.JsonSerializer.Serialize(argv));
+            JsShell.SetProcessText("execPath", execPath);
             // The shell's identity as the network knows it (canonical form).
             string identity = KenShell.Messaging.PeerAddress.TryParse(address, out var peer) ? peer.ToString() : address;
             using var store = new PersistentStore(layout, stderr, CheckpointPolicy.FromEnvironment(keepLog),

@@ -31,6 +31,9 @@ public sealed class FetchDriver : IDisposable
     private readonly HashSet<long> _sent = new();
     private readonly ConcurrentQueue<string> _settled = new();
     private readonly CancellationTokenSource _stop = new();
+    // At most this many requests on the wire at once (a restart may find
+    // hundreds unanswered); the rest wait their turn, in order.
+    private readonly SemaphoreSlim _wire = new(32);
     private int _inFlight;
 
     public FetchDriver(TurnRunner runner)
@@ -76,14 +79,22 @@ public sealed class FetchDriver : IDisposable
         string result;
         try
         {
-            result = await ExchangeAsync(id, request).ConfigureAwait(false);
+            await _wire.WaitAsync(_stop.Token).ConfigureAwait(false);
+            try
+            {
+                result = await ExchangeAsync(id, request).ConfigureAwait(false);
+            }
+            finally
+            {
+                _wire.Release();
+            }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException or UriFormatException or FormatException or NotSupportedException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException or UriFormatException or FormatException or NotSupportedException)
         {
             string code = e switch
             {
                 HttpRequestException { InnerException: SocketException s } => SocketCode(s.SocketErrorCode),
-                TaskCanceledException => "UND_ERR_HEADERS_TIMEOUT",
+                OperationCanceledException => "UND_ERR_HEADERS_TIMEOUT",
                 _ => "UND_ERR",
             };
             result = new JsonObject { ["id"] = id, ["error"] = e.InnerException?.Message ?? e.Message, ["code"] = code }.ToJsonString();

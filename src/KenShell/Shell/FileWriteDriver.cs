@@ -60,8 +60,9 @@ public sealed class FileWriteDriver
             return;
         }
         FaultInjection.Hit(FaultInjection.FileBeforeWrite);
-        foreach (JsonNode? node in intents)
+        for (int i = 0; i < intents.Count; i++)
         {
+            JsonNode? node = intents[i];
             if (node is null) continue;
             long seq = node["seq"]!.GetValue<long>();
             if (seq <= _doneThrough) continue;
@@ -69,7 +70,8 @@ public sealed class FileWriteDriver
             string path = node["path"]?.GetValue<string>() ?? "";
             try
             {
-                Perform(seq, op, path, node);
+                string affected = op == "rename" ? node["to"]?.GetValue<string>() ?? path : path;
+                Perform(seq, op, path, node, turn == 0 && Superseded(intents, i, affected));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or FormatException)
             {
@@ -118,7 +120,25 @@ public sealed class FileWriteDriver
         _ => $"{op}('{path}')",
     };
 
-    private static void Perform(long seq, string op, string path, JsonNode node)
+    // Whether a later intent of the batch replaces or removes `path` (or a
+    // directory above it). Recovery redoes a batch the crash interrupted: an
+    // append whose file a later intent of the batch already rewrote, or a
+    // rename whose target a later intent removed, finds the file changed by
+    // that intent, not by someone else, and is done.
+    private static bool Superseded(JsonArray intents, int index, string path)
+    {
+        for (int j = index + 1; j < intents.Count; j++)
+        {
+            JsonNode? later = intents[j];
+            string op = later?["op"]?.GetValue<string>() ?? "";
+            string other = later?["path"]?.GetValue<string>() ?? "";
+            if (op is not ("write" or "rm" or "unlink" or "rename")) continue;
+            if (other == path || path.StartsWith(other + "/", StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    private static void Perform(long seq, string op, string path, JsonNode node, bool superseded)
     {
         if (!path.StartsWith('/')) throw new ArgumentException($"not an absolute path: {path}");
         switch (op)
@@ -127,7 +147,7 @@ public sealed class FileWriteDriver
                 WriteWhole(seq, path, Convert.FromBase64String(node["data"]?.GetValue<string>() ?? ""), node["mode"]?.GetValue<int>() ?? -1);
                 break;
             case "append":
-                WriteAt(path, node["offset"]!.GetValue<long>(), Convert.FromBase64String(node["data"]?.GetValue<string>() ?? ""), node["mode"]?.GetValue<int>() ?? 0x1a4);
+                WriteAt(path, node["offset"]!.GetValue<long>(), Convert.FromBase64String(node["data"]?.GetValue<string>() ?? ""), node["mode"]?.GetValue<int>() ?? 0x1a4, superseded);
                 break;
             case "mkdir":
                 MakeDirectory(path, node["recursive"]?.GetValue<bool>() ?? false, node["mode"]?.GetValue<int>() ?? 0x1ed);
@@ -137,7 +157,7 @@ public sealed class FileWriteDriver
                 Remove(path);
                 break;
             case "rename":
-                Rename(path, node["to"]!.GetValue<string>());
+                Rename(path, node["to"]!.GetValue<string>(), superseded);
                 break;
             default:
                 throw new NotSupportedException($"unknown file operation '{op}'");
@@ -183,8 +203,9 @@ public sealed class FileWriteDriver
 
     // An append: the bytes at the offset the turn saw the file end at.
     // Writing them there again (after a crash) changes nothing.
-    private static void WriteAt(string path, long offset, byte[] data, int mode)
+    private static void WriteAt(string path, long offset, byte[] data, int mode, bool superseded)
     {
+        if (superseded && (!File.Exists(path) || new FileInfo(path).Length < offset)) return;
         bool created = !File.Exists(path);
         using (var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, 1))
         {
@@ -224,13 +245,14 @@ public sealed class FileWriteDriver
         Durability.SyncDirectory(Parent(path));
     }
 
-    private static void Rename(string from, string to)
+    private static void Rename(string from, string to, bool superseded)
     {
         if (Syscall.rename(from, to) != 0)
         {
             Errno errno = Stdlib.GetLastError();
-            // Done before a crash: the source is gone, the target is there.
-            if (errno == Mono.Unix.Native.Errno.ENOENT && Path.Exists(to)) return;
+            // Done before a crash: the source is gone, the target is there
+            // (or was removed since by a later intent of the same batch).
+            if (errno == Mono.Unix.Native.Errno.ENOENT && (Path.Exists(to) || superseded)) return;
             throw new IOException($"{errno}: {Stdlib.strerror(errno)}, rename '{from}' -> '{to}'");
         }
         Durability.SyncDirectory(Parent(to));

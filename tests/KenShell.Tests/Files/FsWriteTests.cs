@@ -110,6 +110,26 @@ public sealed class FsWriteTests : IDisposable
     }
 
     [Fact]
+    public void RecoveryRedoingATurnWhoseLaterWritesReplacedItsEarlierOnesReportsNothing()
+    {
+        File.WriteAllText(PathOf("f.txt"), "0123456789");
+        var crash = new Dictionary<string, string> { ["KENSHELL_CRASH_AT"] = FaultInjection.FileBeforeAck };
+        using (var shell = Kenshell.Start(_dir.Path, StoreDirectory.Address, [], crash))
+        {
+            shell.Send("const fs = require('fs'); fs.appendFileSync('f.txt', 'more'); fs.writeFileSync('f.txt', 'short'); " +
+                       "fs.writeFileSync('a.txt', 'a'); fs.renameSync('a.txt', 'b.txt'); fs.unlinkSync('b.txt'); 1");
+            shell.WaitForExit(Kenshell.DefaultTimeout);
+        }
+        // Every write was done before the kill; recovery does them all again.
+        KenshellResult after = Kenshell.Run(_dir.Path, ".info\n");
+        Assert.DoesNotContain("failed", after.Stderr);
+        Assert.Contains("0 failed after commit", after.Stdout);
+        Assert.Equal("short", File.ReadAllText(PathOf("f.txt")));
+        Assert.False(File.Exists(PathOf("a.txt")));
+        Assert.False(File.Exists(PathOf("b.txt")));
+    }
+
+    [Fact]
     public void AWriteThatFailsAfterTheCommitIsReportedWithItsTurnAndListedByInfo()
     {
         File.WriteAllText(PathOf("grow.txt"), "0123456789");
