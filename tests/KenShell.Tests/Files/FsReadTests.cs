@@ -69,7 +69,9 @@ public sealed class FsReadTests : IDisposable
             "shape(() => fs.mkdirSync('in.txt/x', { recursive: true }))\n" +
             "shape(() => fs.unlinkSync('nope'))\n" +
             "shape(() => fs.renameSync('nope', 'x'))\n" +
-            "shape(() => fs.rmSync('nope'))\n");
+            "shape(() => fs.rmSync('nope'))\n" +
+            "shape(() => fs.mkdirSync('in.txt', { recursive: true }))\n" +
+            "console.log(fs.mkdirSync('m/n/o', { recursive: true }), fs.mkdirSync('m/n/o', { recursive: true }))\n");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal([
             "undefined",
@@ -100,6 +102,10 @@ public sealed class FsReadTests : IDisposable
             "ENOENT: no such file or directory, rename 'nope' -> 'x'|-2|rename|ENOENT|nope",
             "undefined",
             "ENOENT: no such file or directory, lstat 'nope'|-2|lstat|ENOENT|nope",
+            "undefined",
+            "EEXIST: file already exists, mkdir 'in.txt'|-17|mkdir|EEXIST|in.txt",
+            "undefined",
+            "m undefined",
             "undefined",
         ], r.StdoutLines);
         // None of the failed writes left anything behind.

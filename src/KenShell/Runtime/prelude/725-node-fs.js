@@ -506,7 +506,7 @@ function mkdir(path, options) {
   const kind = kindOf(abs);
   if (kind !== null) {
     if (recursive && kind === 'dir') return undefined;
-    throw fsError(recursive ? 'ENOTDIR' : 'EEXIST', 'mkdir', shown);
+    throw fsError('EEXIST', 'mkdir', shown);
   }
   // The directories to create, outermost first.
   const created = [];
@@ -529,7 +529,16 @@ function mkdir(path, options) {
     const before = call(MapGet, overlay, created[i]);
     call(MapSet, overlay, created[i], { __proto__: null, kind: 'dir', fresh: before !== undefined && before.kind === 'absent', seq: fileIntentSeq });
   }
-  return recursive ? created[created.length - 1] : undefined;
+  if (!recursive) return undefined;
+  // The first directory made, as Node gives it: the path as given, less
+  // the components below it.
+  let first = shown;
+  while (first.length > 1 && StringPrototypeEndsWith(first, '/')) first = StringPrototypeSlice(first, 0, first.length - 1);
+  for (let i = 0; i < created.length - 1; i++) {
+    const cut = StringPrototypeLastIndexOfF(first, '/');
+    first = cut <= 0 ? (cut === 0 ? '/' : '.') : StringPrototypeSlice(first, 0, cut);
+  }
+  return first;
 }
 
 // Marks abs and everything the overlay has under it as gone.
@@ -556,6 +565,7 @@ function rm(path, options) {
     ObjectDefineProperty(err, 'name', { __proto__: null, value: 'SystemError [ERR_FS_EISDIR]', configurable: true, writable: true });
     err.stack; // eslint-disable-line no-unused-expressions -- formats the stack with that name
     delete err.name;
+    ObjectDefineProperty(err, 'name', { __proto__: null, value: 'SystemError', configurable: true, writable: true });
     err.code = 'ERR_FS_EISDIR';
     err.info = { code: 'EISDIR', message: 'is a directory', path: shown, syscall: 'rm', errno: 21 };
     err.errno = 21;
