@@ -182,6 +182,11 @@ KENV8_EXPORT uint32_t kenv8_host_function_count(void);
  * (e.g. "colors" = 1 on a terminal, "columns"). Not saved with the heap. */
 KENV8_EXPORT void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int32_t value);
 
+/* Sets a process-wide text the prelude reads through host.processInfo(name)
+ * (recorded on the tape like every outside value): "argv" (JSON array, as
+ * Node's process.argv), "execPath". Not saved with the heap. */
+KENV8_EXPORT void kenv8_set_process_text(const char* name, const char* value, size_t len);
+
 /*
  * Determinism tape. Every value a turn takes from outside the heap (the wall
  * clock behind Date, OS randomness, the monotonic clock behind

@@ -138,6 +138,10 @@ extern "C" void kenv8_shell_set_option(kenv8_shell* shell, const char* name, int
     AsShell(shell)->SetOption(name != nullptr ? name : "", value);
 }
 
+extern "C" void kenv8_set_process_text(const char* name, const char* value, size_t len) {
+    kenv8::SetProcessText(name != nullptr ? name : "", std::string(value != nullptr ? value : "", value != nullptr ? len : 0));
+}
+
 extern "C" void kenv8_shell_tape_record(kenv8_shell* shell) { AsShell(shell)->tape().Record(); }
 
 extern "C" void kenv8_shell_tape_replay(kenv8_shell* shell, const uint8_t* tape, size_t len) {

@@ -8,7 +8,10 @@
 
 #include <fcntl.h>
 #include <sys/random.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 #include <v8.h>
 
@@ -18,6 +21,8 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -594,6 +599,312 @@ void HostFsQuery(const FunctionCallbackInfo<Value>& args) {
     args.GetReturnValue().Set(Utf8String(isolate, answer.data() + 1, answer.size() - 1));
 }
 
+// ---------------------------------------------------- Node's fs and process
+//
+// fsCall(op, path, arg): what the `fs` module reads (prelude section
+// 725-node-fs.js). Every answer is an input of the turn, recorded on the
+// tape (kind kNodeFs) and handed out again on replay, whether or not the
+// file still exists or has changed. Ops (path: a string, absolute):
+//   'readFile'        -> ArrayBuffer of the file's bytes
+//   'stat' / 'lstat'  -> JSON of Node's Stats fields (numbers)
+//   'readdir'         -> JSON [[name, direntType], ...] (Node's UV_DIRENT_*)
+//   'access' (arg: mode bits) -> ''
+//   'realpath'        -> the canonical path
+// A failure returns [code, -errno, syscall, strerror] ('ENOENT', -2, 'open',
+// ...), from which the prelude builds Node's error. On the tape the query is
+// "op\0path\0arg", the answer "\0" + payload or "\1" + "code\0errno\0syscall\0text".
+
+// A file bigger than this is refused (ERR_FS_FILE_TOO_LARGE in the prelude):
+// a turn's log record holds at most 256 MiB.
+constexpr off_t kMaxFsReadBytes = 64 << 20;
+
+std::string FsError(int err, const char* syscall) {
+    std::string out(1, '\1');
+    const char* name = strerrorname_np(err);
+    out += name != nullptr ? name : "EIO";
+    out.push_back('\0');
+    out += std::to_string(-err);
+    out.push_back('\0');
+    out += syscall;
+    out.push_back('\0');
+    out += std::strerror(err);
+    return out;
+}
+
+bool ValidPath(const std::string& path) { return !path.empty() && path.find('\0') == std::string::npos; }
+
+std::string StatJson(const struct statx& st) {
+    auto ms = [](const struct statx_timestamp& t) {
+        return static_cast<double>(t.tv_sec) * 1000.0 + static_cast<double>(t.tv_nsec) / 1e6;
+    };
+    char buffer[768];
+    std::snprintf(buffer, sizeof buffer,
+                  "{\"dev\":%llu,\"mode\":%u,\"nlink\":%u,\"uid\":%u,\"gid\":%u,\"rdev\":%llu,"
+                  "\"blksize\":%u,\"ino\":%llu,\"size\":%llu,\"blocks\":%llu,"
+                  "\"atimeMs\":%.17g,\"mtimeMs\":%.17g,\"ctimeMs\":%.17g,\"birthtimeMs\":%.17g}",
+                  static_cast<unsigned long long>(makedev(st.stx_dev_major, st.stx_dev_minor)),
+                  static_cast<unsigned>(st.stx_mode), static_cast<unsigned>(st.stx_nlink),
+                  static_cast<unsigned>(st.stx_uid), static_cast<unsigned>(st.stx_gid),
+                  static_cast<unsigned long long>(makedev(st.stx_rdev_major, st.stx_rdev_minor)),
+                  static_cast<unsigned>(st.stx_blksize), static_cast<unsigned long long>(st.stx_ino),
+                  static_cast<unsigned long long>(st.stx_size), static_cast<unsigned long long>(st.stx_blocks),
+                  ms(st.stx_atime), ms(st.stx_mtime), ms(st.stx_ctime),
+                  (st.stx_mask & STATX_BTIME) != 0 ? ms(st.stx_btime) : 0.0);
+    return std::string(1, '\0') + buffer;
+}
+
+std::string JsonString(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(static_cast<char>(c));
+        } else if (c < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            out += esc;
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return out + "\"";
+}
+
+std::string LiveFsCall(const std::string& op, const std::string& path, int arg) {
+    if (op == "readFile") {
+        if (!ValidPath(path)) return FsError(ENOENT, "open");
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return FsError(errno, "open");
+        struct stat st;
+        if (::fstat(fd, &st) != 0) {
+            int err = errno;
+            ::close(fd);
+            return FsError(err, "fstat");
+        }
+        if (S_ISDIR(st.st_mode)) {
+            ::close(fd);
+            return FsError(EISDIR, "read");
+        }
+        std::string out(1, '\0');
+        char buffer[65536];
+        for (;;) {
+            ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                int err = errno;
+                ::close(fd);
+                return FsError(err, "read");
+            }
+            if (n == 0) break;
+            out.append(buffer, static_cast<size_t>(n));
+            if (out.size() > static_cast<size_t>(kMaxFsReadBytes) + 1) {
+                ::close(fd);
+                return std::string("\2");
+            }
+        }
+        ::close(fd);
+        return out;
+    }
+    if (op == "stat" || op == "lstat") {
+        const char* syscall = op == "stat" ? "stat" : "lstat";
+        if (!ValidPath(path)) return FsError(ENOENT, syscall);
+        struct statx st;
+        int flags = op == "lstat" ? AT_SYMLINK_NOFOLLOW : 0;
+        if (::statx(AT_FDCWD, path.c_str(), flags, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) {
+            return FsError(errno, syscall);
+        }
+        return StatJson(st);
+    }
+    if (op == "readdir") {
+        if (!ValidPath(path)) return FsError(ENOENT, "scandir");
+        DIR* dir = ::opendir(path.c_str());
+        if (dir == nullptr) return FsError(errno, "scandir");
+        std::string out = std::string(1, '\0') + "[";
+        bool first = true;
+        errno = 0;
+        while (struct dirent* entry = ::readdir(dir)) {
+            std::string name = entry->d_name;
+            if (name == "." || name == "..") continue;
+            int type = 0;
+            switch (entry->d_type) {
+                case DT_REG: type = 1; break;
+                case DT_DIR: type = 2; break;
+                case DT_LNK: type = 3; break;
+                case DT_FIFO: type = 4; break;
+                case DT_SOCK: type = 5; break;
+                case DT_CHR: type = 6; break;
+                case DT_BLK: type = 7; break;
+                default: type = 0; break;
+            }
+            if (!first) out.push_back(',');
+            first = false;
+            out += "[" + JsonString(name) + "," + std::to_string(type) + "]";
+        }
+        ::closedir(dir);
+        return out + "]";
+    }
+    if (op == "access") {
+        if (!ValidPath(path)) return FsError(ENOENT, "access");
+        if (::access(path.c_str(), arg) != 0) return FsError(errno, "access");
+        return std::string(1, '\0');
+    }
+    if (op == "realpath") {
+        if (!ValidPath(path)) return FsError(ENOENT, "realpath");
+        char resolved[PATH_MAX];
+        if (::realpath(path.c_str(), resolved) == nullptr) return FsError(errno, "realpath");
+        return std::string(1, '\0') + resolved;
+    }
+    return std::string();
+}
+
+void HostFsCall(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    v8::String::Utf8Value op_text(isolate, args[0]);
+    std::string op = *op_text != nullptr ? std::string(*op_text, op_text.length()) : "";
+    if (!args[1]->IsString() ||
+        (op != "readFile" && op != "stat" && op != "lstat" && op != "readdir" && op != "access" && op != "realpath")) {
+        isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8Literal(
+            isolate, "fsCall(op, path, arg): op is readFile, stat, lstat, readdir, access or realpath")));
+        return;
+    }
+    v8::String::Utf8Value path_text(isolate, args[1]);
+    std::string path(*path_text != nullptr ? *path_text : "", path_text.length());
+    int arg = args[2]->Int32Value(context).FromMaybe(0);
+    std::string query = op;
+    query.push_back('\0');
+    query += path;
+    query.push_back('\0');
+    query += std::to_string(arg);
+    auto live = [&] { return LiveFsCall(op, path, arg); };
+    Tape* tape = Tape::Current();
+    std::string answer = tape != nullptr ? tape->TakeBytes(TapeKind::kNodeFs, query, live) : live();
+    if (answer.empty()) return;
+    if (answer[0] == '\2') {
+        args.GetReturnValue().Set(v8::Integer::New(isolate, -1));  // too large
+        return;
+    }
+    if (answer[0] == '\1') {
+        // code \0 errno \0 syscall \0 text
+        Local<Value> items[4];
+        size_t at = 1;
+        for (int i = 0; i < 4; ++i) {
+            size_t end = answer.find('\0', at);
+            if (end == std::string::npos) end = answer.size();
+            std::string part = answer.substr(at, end - at);
+            items[i] = i == 1 ? Local<Value>(v8::Integer::New(isolate, std::atoi(part.c_str())))
+                              : Local<Value>(Utf8String(isolate, part.data(), part.size()));
+            at = end < answer.size() ? end + 1 : end;
+        }
+        args.GetReturnValue().Set(v8::Array::New(isolate, items, 4));
+        return;
+    }
+    if (op == "readFile") {
+        size_t size = answer.size() - 1;
+        Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, size);
+        if (size > 0) std::memcpy(buffer->GetBackingStore()->Data(), answer.data() + 1, size);
+        args.GetReturnValue().Set(buffer);
+        return;
+    }
+    args.GetReturnValue().Set(Utf8String(isolate, answer.data() + 1, answer.size() - 1));
+}
+
+std::mutex g_process_text_mutex;
+std::map<std::string, std::string>& ProcessTexts() {
+    static std::map<std::string, std::string> texts;
+    return texts;
+}
+const double kProcessStart = [] {
+    struct timespec ts;
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}();
+
+std::string LiveProcessInfo(v8::Isolate* isolate, const std::string& name, const std::string& arg) {
+    if (name == "argv" || name == "execPath") {
+        std::lock_guard<std::mutex> lock(g_process_text_mutex);
+        auto found = ProcessTexts().find(name);
+        return found != ProcessTexts().end() ? found->second : std::string();
+    }
+    if (name == "env") {
+        const char* value = arg.find('\0') == std::string::npos ? ::getenv(arg.c_str()) : nullptr;
+        return value != nullptr ? std::string(1, '\1') + value : std::string(1, '\0');
+    }
+    if (name == "environ") {
+        std::string out;
+        for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+            out += *e;
+            out.push_back('\0');
+        }
+        return out;
+    }
+    if (name == "pid") return std::to_string(::getpid());
+    if (name == "ppid") return std::to_string(::getppid());
+    if (name == "uid") return std::to_string(::getuid());
+    if (name == "hrtime") {
+        struct timespec ts;
+        ::clock_gettime(CLOCK_MONOTONIC, &ts);
+        return std::to_string(ts.tv_sec) + " " + std::to_string(ts.tv_nsec);
+    }
+    if (name == "uptime") {
+        struct timespec ts;
+        ::clock_gettime(CLOCK_MONOTONIC, &ts);
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%.17g",
+                      static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9 - kProcessStart);
+        return buffer;
+    }
+    if (name == "memory") {
+        v8::HeapStatistics heap;
+        isolate->GetHeapStatistics(&heap);
+        long pages = 0, resident = 0;
+        if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+            if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+            std::fclose(f);
+        }
+        char buffer[256];
+        std::snprintf(buffer, sizeof buffer,
+                      "{\"rss\":%lld,\"heapTotal\":%zu,\"heapUsed\":%zu,\"external\":%zu,\"arrayBuffers\":%zu}",
+                      static_cast<long long>(resident) * ::sysconf(_SC_PAGESIZE), heap.total_heap_size(),
+                      heap.used_heap_size(), heap.external_memory(), heap.external_memory());
+        return buffer;
+    }
+    if (name == "cwd") return LiveCwd();
+    return std::string();
+}
+
+// processInfo(name, arg): what `process` learns from outside the heap
+// (prelude section 720-node-process.js): 'argv', 'execPath', 'env' (arg: a
+// name; "\1" + value or "\0" when unset), 'pid', 'ppid', 'hrtime' ("sec nsec"), 'uptime', 'memory' (JSON),
+// 'cwd', 'uid'; 'environ' is the whole environment ("NAME=value", each
+// ending in "\0"). Recorded on the tape (kind kProcess) and replayed like the clock.
+void HostProcessInfo(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    v8::String::Utf8Value name_text(isolate, args[0]);
+    std::string name = *name_text != nullptr ? std::string(*name_text, name_text.length()) : "";
+    std::string arg;
+    if (args[1]->IsString()) {
+        v8::String::Utf8Value arg_text(isolate, args[1]);
+        arg.assign(*arg_text != nullptr ? *arg_text : "", arg_text.length());
+    }
+    std::string query = name;
+    query.push_back('\0');
+    query += arg;
+    auto live = [&] { return LiveProcessInfo(isolate, name, arg); };
+    Tape* tape = Tape::Current();
+    std::string answer = tape != nullptr ? tape->TakeBytes(TapeKind::kProcess, query, live) : live();
+    args.GetReturnValue().Set(Utf8String(isolate, answer.data(), answer.size()));
+}
+
+}  // namespace
+
+void SetProcessText(const std::string& name, std::string value) {
+    std::lock_guard<std::mutex> lock(g_process_text_mutex);
+    ProcessTexts()[name] = std::move(value);
+}
+
+namespace {
+
 // compileFunction(source, filename): the CommonJS module wrapper, compiled
 // as Node compiles it (ScriptCompiler::CompileFunction with the parameters
 // exports, require, module, __filename, __dirname): the script is named
@@ -662,6 +973,8 @@ const HostFunction* HostFunctions(size_t* count) {
         {"nativeShim", HostNativeShim},
         {"fsQuery", HostFsQuery},
         {"compileFunction", HostCompileFunction},
+        {"fsCall", HostFsCall},
+        {"processInfo", HostProcessInfo},
     };
     *count = sizeof kFunctions / sizeof kFunctions[0];
     return kFunctions;

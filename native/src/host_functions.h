@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace kenv8 {
@@ -12,6 +13,10 @@ struct HostFunction {
     const char* name;
     v8::FunctionCallback callback;
 };
+
+// Process-wide texts host.processInfo hands out ("argv", "execPath"), set by
+// the embedder (kenv8_set_process_text) before turns run.
+void SetProcessText(const std::string& name, std::string value);
 
 // The host functions, in external-reference order (append-only).
 const HostFunction* HostFunctions(size_t* count);

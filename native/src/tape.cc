@@ -15,6 +15,8 @@ const char* KindName(uint8_t kind) {
         case TapeKind::kRandom: return "OS randomness";
         case TapeKind::kMonotonic: return "the monotonic clock (performance.now)";
         case TapeKind::kFilesystem: return "the filesystem";
+        case TapeKind::kNodeFs: return "the filesystem (fs)";
+        case TapeKind::kProcess: return "the process (process)";
     }
     return "an unknown source";
 }
@@ -73,7 +75,9 @@ size_t Tape::EntrySize(const std::string& data, size_t at) {
         case TapeKind::kRandom:
         case TapeKind::kMonotonic:
             return at + kNumericSize <= data.size() ? kNumericSize : 0;
-        case TapeKind::kFilesystem: {
+        case TapeKind::kFilesystem:
+        case TapeKind::kNodeFs:
+        case TapeKind::kProcess: {
             if (at + kBytesHeader > data.size()) return 0;
             size_t size = kBytesHeader + ReadU32(data.data() + at + 1);
             return size <= data.size() - at ? size : 0;

@@ -17,7 +17,9 @@ namespace kenv8 {
 // filesystem kind is [u8 kind][u32 LE length][length bytes], whose bytes
 // are [u32 LE query length][query][answer]. Tapes written before the
 // filesystem kind existed hold only numeric entries and read the same.
-enum class TapeKind : uint8_t { kClock = 1, kRandom = 2, kMonotonic = 3, kFilesystem = 4 };
+// kNodeFs (the `fs` module's reads and write checks) and kProcess (`process`:
+// argv, env, pid, uptime, memory) have the filesystem kind's layout.
+enum class TapeKind : uint8_t { kClock = 1, kRandom = 2, kMonotonic = 3, kFilesystem = 4, kNodeFs = 5, kProcess = 6 };
 
 class Tape {
 public:

@@ -181,3 +181,70 @@ TEST(TapeFilesystem, BadArgumentsThrowInsteadOfCrashing) {
     EXPECT_EQ("", shell->Value("host.fsQuery('stat', 'a\\0b')"));
     EXPECT_EQ("null", shell->Value("String(host.fsQuery('read', '/'))"));
 }
+
+// The `fs` module's reads (host.fsCall, tape kind 5) and what `process`
+// learns (host.processInfo, tape kind 6): recorded, replayed without the
+// disk or the environment, variable-length entries like kind 4's.
+TEST(TapeNodeFs, BytesStatsListingsAndErrorsReplayWithoutTheDisk) {
+    TempDir dir;
+    WriteText(dir.Path("f.bin"), std::string("a\0\xff", 3));
+    std::string observe =
+        "JSON.stringify([Array.from(new Uint8Array(host.fsCall('readFile', '" + dir.Path("f.bin") + "'))), "
+        "JSON.parse(host.fsCall('stat', '" + dir.Path("f.bin") + "')).size, "
+        "JSON.parse(host.fsCall('readdir', '" + dir.Path("") + "')), "
+        "host.fsCall('readFile', '" + dir.Path("nope") + "'), "
+        "host.fsCall('access', '" + dir.Path("f.bin") + "', 4)])";
+    auto recorder = TestShell::Fresh();
+    ASSERT_TRUE(recorder);
+    kenv8_shell_tape_record(recorder->get());
+    std::string recorded = recorder->Value(observe);
+    EXPECT_NE(std::string::npos, recorded.find("[[97,0,255],3,[[\"f.bin\",1]],[\"ENOENT\",-2,\"open\",")) << recorded;
+    std::string tape = TapeOf(recorder.get());
+    EXPECT_EQ(5, tape[0]);  // the first entry is of the fs kind
+
+    std::remove(dir.Path("f.bin").c_str());
+    auto replayer = TestShell::Fresh();
+    ASSERT_TRUE(replayer);
+    kenv8_shell_tape_replay(replayer->get(), reinterpret_cast<const uint8_t*>(tape.data()), tape.size());
+    EXPECT_EQ(recorded, replayer->Value(observe));
+    EXPECT_EQ("", Divergence(replayer.get()));
+
+    // Asking for another file is a divergence named as the fs kind.
+    kenv8_shell_tape_replay(replayer->get(), reinterpret_cast<const uint8_t*>(tape.data()), tape.size());
+    replayer->Value("host.fsCall('stat', '/')");
+    EXPECT_NE(std::string::npos, Divergence(replayer.get()).find("the filesystem (fs)")) << Divergence(replayer.get());
+}
+
+TEST(TapeNodeFs, BadArgumentsThrowOrFailAsTheDiskWould) {
+    auto shell = TestShell::Fresh();
+    ASSERT_TRUE(shell);
+    EXPECT_EQ("TypeError", shell->Value("try { host.fsCall('unlink', '/x') } catch (e) { e.name }"));
+    EXPECT_EQ("TypeError", shell->Value("try { host.fsCall('readFile', 42) } catch (e) { e.name }"));
+    EXPECT_EQ("ENOENT,open", shell->Value("host.fsCall('readFile', 'a\\0b').slice(0, 3).filter(x => typeof x === 'string').join()"));
+    EXPECT_EQ("EISDIR,read", shell->Value("host.fsCall('readFile', '/').filter(x => typeof x === 'string').slice(0, 2).join()"));
+}
+
+TEST(TapeProcess, ArgvEnvironmentAndClocksReplayAsRecorded) {
+    kenv8_set_process_text("argv", "[\"/bin/kenshell\",\"a\"]", 21);
+    ::setenv("KENV8_TAPE_TEST", "first", 1);
+    std::string observe =
+        "JSON.stringify([host.processInfo('argv'), host.processInfo('env', 'KENV8_TAPE_TEST'), "
+        "host.processInfo('environ').includes('KENV8_TAPE_TEST=first'), host.processInfo('hrtime'), "
+        "host.processInfo('pid'), host.processInfo('uptime')])";
+    auto recorder = TestShell::Fresh();
+    ASSERT_TRUE(recorder);
+    kenv8_shell_tape_record(recorder->get());
+    std::string recorded = recorder->Value(observe);
+    EXPECT_NE(std::string::npos, recorded.find("[\"[\\\"/bin/kenshell\\\",\\\"a\\\"]\",\"\\u0001first\",true,")) << recorded;
+    std::string tape = TapeOf(recorder.get());
+    EXPECT_EQ(6, tape[0]);
+
+    kenv8_set_process_text("argv", "[\"/other\"]", 10);
+    ::setenv("KENV8_TAPE_TEST", "second", 1);
+    auto replayer = TestShell::Fresh();
+    ASSERT_TRUE(replayer);
+    kenv8_shell_tape_replay(replayer->get(), reinterpret_cast<const uint8_t*>(tape.data()), tape.size());
+    EXPECT_EQ(recorded, replayer->Value(observe));
+    EXPECT_EQ("", Divergence(replayer.get()));
+    ::unsetenv("KENV8_TAPE_TEST");
+}

@@ -14,7 +14,33 @@ public static class ShellCommand
     /// <summary>Exit codes (documented in README.md).</summary>
     public const int ExitOk = 0, ExitError = 1, ExitStoreLocked = 3, ExitEngineMismatch = 4;
 
-    public static RootCommand Build()
+    /// <summary>
+    /// The arguments kenshell parses, and (<paramref name="scriptArgs"/>)
+    /// those after the script file, which are the script's own (Node's
+    /// `node FILE.js ARGS...`): the second argument that is not an option or
+    /// an option's value is the file.
+    /// </summary>
+    public static string[] SplitScriptArguments(string[] args, out string[] scriptArgs)
+    {
+        int positionals = 0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a is "--dir" or "--eval" or "-e" or "--at" or "--forget") { i++; continue; }
+            if (a.Length > 1 && a[0] == '-') continue;
+            if (++positionals == 2)
+            {
+                scriptArgs = args[(i + 1)..];
+                return args[..(i + 1)];
+            }
+        }
+        scriptArgs = [];
+        return args;
+    }
+
+    public static RootCommand Build() => Build([]);
+
+    public static RootCommand Build(string[] scriptArgs)
     {
         var address = new Argument<string>("address")
         {
@@ -79,11 +105,12 @@ public static class ShellCommand
             WaitForTimers = result.GetValue(wait),
             AtTurn = result.GetValue(at),
             ForgetTurn = result.GetValue(forget),
+            ScriptArgs = scriptArgs,
         }));
         return root;
     }
 
-    private const string Usage = "usage: kenshell ADDRESS [FILE.js] [--dir DIR] [--eval CODE] [--wait] [--at TURN] [--forget TURN] (kenshell --help says more)";
+    private const string Usage = "usage: kenshell ADDRESS [FILE.js [ARGS...]] [--dir DIR] [--eval CODE] [--wait] [--at TURN] [--forget TURN] (kenshell --help says more)";
 
     private static int Run(ShellOptions commandLine)
     {
@@ -131,6 +158,7 @@ public static class ShellCommand
         }
 
         ulong? forgetTurn = options.ForgetTurn;
+        string[] scriptArgs = options.ScriptArgs;
         var layout = new StoreLayout(directory, address);
         if (options.AtTurn is { } turn)
         {
@@ -176,6 +204,19 @@ public static class ShellCommand
 
         using (storeLock)
         {
+            // process.argv as Node's: [execPath, script, args...] for a script,
+            // [execPath] at the prompt and for --eval. Set after the lock:
+            // loading the engine before it would make a second shell on the
+            // store take longer to be refused.
+            string execPath = Environment.ProcessPath ?? "kenshell";
+            var argv = new List<string> { execPath };
+            if (scriptFile is not null)
+            {
+                argv.Add(Path.GetFullPath(scriptFile));
+                argv.AddRange(scriptArgs);
+            }
+            JsShell.SetProcessText("argv", System.Text.Json.JsonSerializer.Serialize(argv));
+            JsShell.SetProcessText("execPath", execPath);
             // The shell's identity as the network knows it (canonical form).
             string identity = KenShell.Messaging.PeerAddress.TryParse(address, out var peer) ? peer.ToString() : address;
             var policy = CheckpointPolicy.Default(options.CheckpointEveryTurns) with { CheckpointTimeout = options.CheckpointTimeout };
@@ -222,6 +263,12 @@ public static class ShellCommand
             }
             bool colors = interactive && !Console.IsOutputRedirected;
             using var runner = new TurnRunner(store, shell, stdout, stderr, colors);
+            var files = new FileWriteDriver(runner, stderr);
+            runner.Files = files;
+            runner.TurnCommitted += files.Acknowledge;
+            using var fetches = new FetchDriver(runner);
+            runner.Fetches = fetches;
+            runner.TurnCommitted += fetches.AfterTurn;
             // --eval runs one turn and exits: no network for it.
             bool network = code is null && !options.NoNetwork;
             using MessageDriver? messages = network ? MessageDriver.Start(identity, store.Checkpoints.StoreId, runner, stderr, options.NetworkFaults) : null;
@@ -234,14 +281,36 @@ public static class ShellCommand
             using var session = new ReplSession(runner, Console.In, stdout, stderr, interactive, options.WaitForTimers, messages, editor);
             try
             {
+                // Writes of turns committed before a crash that were not
+                // confirmed done: done now (again, idempotently).
+                files.PerformCommitted(0);
+                files.Acknowledge();
+                // Requests committed before a kill and never answered: sent again.
+                fetches.AfterTurn();
                 int exit = code is not null ? session.RunOnce(code)
                          : scriptText is not null ? session.RunScript(Path.GetFullPath(scriptFile!), scriptText)
                          : session.Run();
+                // process.exitCode set in this process, as Node exits with it.
+                if (exit == 0 && runner.RequestedExitCode is { } requested) exit = requested;
+                // As Node's process on a normal end: 'exit' listeners run (a
+                // turn of its own); they may still set the exit code.
+                if (runner.Query(RuntimeHooks.ExitListeners) is > 0)
+                {
+                    runner.RunHook(RuntimeHooks.ProcessExitEvent, exit.ToString(System.Globalization.CultureInfo.InvariantCulture), out _);
+                    if (runner.RequestedExitCode is { } changed) exit = changed;
+                }
                 stdout.Flush();
                 // A checkpoint being written gets a moment to finish (the next
                 // start then has less log to replay), then is abandoned.
                 store.Close(PersistentStore.ExitGrace);
                 return exit;
+            }
+            catch (ProcessExitException e)
+            {
+                // process.exit(code) in a committed turn.
+                stdout.Flush();
+                store.Close(PersistentStore.ExitGrace);
+                return e.Code;
             }
             catch (StoreRemovedException e)
             {

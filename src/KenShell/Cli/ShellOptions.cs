@@ -61,6 +61,9 @@ public sealed record ShellOptions
     /// <summary>--forget TURN: drop the history before TURN (the flag is the confirmation).</summary>
     public ulong? ForgetTurn { get; init; }
 
+    /// <summary>ARGS after FILE.js: the script's own arguments (process.argv after the file).</summary>
+    public string[] ScriptArgs { get; init; } = [];
+
     // The environment.
 
     /// <summary>KENSHELL_NO_NETWORK=1: do not listen (tests that start many shells on one address at once).</summary>

@@ -45,6 +45,16 @@ public sealed class JsShell : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets a process-wide text `process` hands out ("argv" as a JSON array,
+    /// "execPath"); turns record what they read of it on their tape.
+    /// </summary>
+    public static void SetProcessText(string name, string value)
+    {
+        NativeMethods.EnsureResolver();
+        NativeMethods.SetProcessText(name, value, (nuint)Encoding.UTF8.GetByteCount(value));
+    }
+
     /// <summary>Sets a per-process option the prelude reads (not saved with the heap).</summary>
     public void SetOption(string name, int value) => NativeMethods.ShellSetOption(_handle, name, value);
 

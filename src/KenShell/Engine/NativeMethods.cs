@@ -92,6 +92,9 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "kenv8_host_function_count")]
     internal static partial uint HostFunctionCount();
 
+    [LibraryImport(Library, EntryPoint = "kenv8_set_process_text", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void SetProcessText(string name, string value, nuint length);
+
     [LibraryImport(Library, EntryPoint = "kenv8_shell_set_option", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void ShellSetOption(ShellHandle shell, string name, int value);
 

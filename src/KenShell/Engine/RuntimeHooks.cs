@@ -24,6 +24,12 @@ public static class RuntimeHooks
     public const string DeliverWaiting = "deliverWaiting";
     /// <summary>The peer acknowledged up to a sequence number ("to\nn").</summary>
     public const string Acked = "acked";
+    /// <summary>A fetch response (or failure) arrived (JSON; see prelude 730-fetch.js); 1 if a request was waiting for it.</summary>
+    public const string FetchSettle = "fetchSettle";
+    /// <summary>The shell ends normally: process emits 'exit' with the code (the argument).</summary>
+    public const string ProcessExitEvent = "processExitEvent";
+    /// <summary>The host performed the queued file writes up to a seq (JSON { through, failed: [{ seq, error }] }).</summary>
+    public const string FileWritesDone = "fileWritesDone";
 
     // ---------------------------------------------------------- queries
     /// <summary>When the next timer is due, epoch ms (Infinity when none).</summary>
@@ -42,6 +48,16 @@ public static class RuntimeHooks
     public const string InWindowStates = "inWindowStates";
     /// <summary>How many messages wait for a handler that is now set.</summary>
     public const string InboxReady = "inboxReady";
+    /// <summary>How many 'exit' listeners process has.</summary>
+    public const string ExitListeners = "exitListeners";
+    /// <summary>The fetch requests waiting for a response, JSON (with base64 bodies), or ''.</summary>
+    public const string FetchPending = "fetchPending";
+    /// <summary>File writes queued after a seq (the argument), JSON with base64 data, or ''.</summary>
+    public const string FileWritesPending = "fileWritesPending";
+    /// <summary>"&lt;waiting&gt; &lt;failed&gt;" then a line per failed file write (.info).</summary>
+    public const string FileWriteState = "fileWriteState";
+    /// <summary>"&lt;serial&gt; &lt;serial of the last process.exit()&gt; &lt;code&gt;".</summary>
+    public const string ProcessExitState = "processExitState";
     /// <summary>Tells the runtime the shell's address, once per process (not a turn: it changes nothing saved).</summary>
     public const string SetIdentity = "setIdentity";
 }

@@ -100,6 +100,7 @@ public sealed partial class ReplSession : IDisposable
         {
             FireDueTimers(ref promptShown);
             PollMessages(ref promptShown);
+            PollFetches(ref promptShown);
 
             // A top-level await still pending holds the prompt, as in
             // Node's REPL: only timers run until it settles.
@@ -115,6 +116,12 @@ public sealed partial class ReplSession : IDisposable
             _holdingForAwait = awaiting > _abandonedAwaits;
             if (_holdingForAwait)
             {
+                if (FetchesInFlight)
+                {
+                    // A response on its way can settle it.
+                    Thread.Sleep(FetchPoll);
+                    continue;
+                }
                 if (_runner.NextTimerDue is not { } due)
                 {
                     // Nothing in this process can settle it any more; do not
@@ -141,6 +148,7 @@ public sealed partial class ReplSession : IDisposable
                 if (network < TimeSpan.FromMilliseconds(1)) network = TimeSpan.FromMilliseconds(1);
                 wait = wait is { } w && w < network ? w : network;
             }
+            if (FetchesInFlight && (wait is not { } f || f > FetchPoll)) wait = FetchPoll;
             string? line;
             if (_editor is not null)
             {
@@ -155,6 +163,13 @@ public sealed partial class ReplSession : IDisposable
             promptShown = false;
             if (line is null)
             {
+                if (FetchesInFlight)
+                {
+                    // As Node, a request in flight keeps the shell until its response is in.
+                    Thread.Sleep(FetchPoll);
+                    promptShown = true;
+                    continue;
+                }
                 if (_waitForTimers && _runner.NextTimerDue is { } pending)
                 {
                     // --wait: stay until no timer is pending.
@@ -308,6 +323,46 @@ public sealed partial class ReplSession : IDisposable
         }
     }
 
+    private static readonly TimeSpan FetchPoll = TimeSpan.FromMilliseconds(10);
+
+    private bool FetchesInFlight => _runner.Fetches is { InFlight: > 0 };
+
+    private void PollFetches(ref bool promptShown)
+    {
+        if (_runner.Fetches is null) return;
+        ulong before = _runner.Turn;
+        _runner.Fetches.Poll();
+        if (_runner.Turn != before && _interactive && promptShown && _editor is null)
+        {
+            _stdout.Write("\r\x1b[K");
+            _stdout.Flush();
+            promptShown = false;
+        }
+    }
+
+    // A program or --eval input that fetched: as Node, the process stays
+    // until the responses are in (and, with --wait, the timers have run).
+    private void RunUntilSettled(ref bool promptShown)
+    {
+        while (true)
+        {
+            if (FetchesInFlight)
+            {
+                Thread.Sleep(FetchPoll);
+                PollFetches(ref promptShown);
+                FireDueTimers(ref promptShown);
+                continue;
+            }
+            if (_waitForTimers && _runner.NextTimerDue is { } due)
+            {
+                Thread.Sleep(UntilDue(due));
+                FireDueTimers(ref promptShown);
+                continue;
+            }
+            return;
+        }
+    }
+
     private void FireDueTimers(ref bool promptShown)
     {
         while (_runner.NextTimerDue is { } due && due <= DateTimeOffset.UtcNow)
@@ -333,11 +388,7 @@ public sealed partial class ReplSession : IDisposable
         int exit = _runner.Run(StripShebang(text), EvalMode.Program, path) == TurnOutcome.Committed &&
                    _runner.LastStatus == TurnStatus.Ok ? 0 : 1;
         bool promptShown = true;
-        while (_waitForTimers && _runner.NextTimerDue is { } due)
-        {
-            Thread.Sleep(UntilDue(due));
-            FireDueTimers(ref promptShown);
-        }
+        RunUntilSettled(ref promptShown);
         _stdout.Flush();
         return exit;
     }
@@ -362,11 +413,7 @@ public sealed partial class ReplSession : IDisposable
         TurnOutcome outcome = _runner.Run(source, EvalMode.Whole);
         bool failed = outcome != TurnOutcome.Committed || _runner.LastStatus != Engine.TurnStatus.Ok;
         bool promptShown = true;
-        while (_waitForTimers && _runner.NextTimerDue is { } due)
-        {
-            Thread.Sleep(UntilDue(due));
-            FireDueTimers(ref promptShown);
-        }
+        RunUntilSettled(ref promptShown);
         _stdout.Flush();
         return failed ? 1 : 0;
     }

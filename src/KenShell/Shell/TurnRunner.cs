@@ -28,7 +28,36 @@ public sealed class TurnRunner : IDisposable
         _stderr = stderr;
         _colors = colors;
         ConfigureShell();
+        _exitBaseline = ReadExitState().Serial;
     }
+
+    // process.exit / process.exitCode: the serial the heap had when this
+    // process opened it (values set by earlier processes do not count).
+    private readonly long _exitBaseline;
+
+    private (long Serial, long ExitCall, int? Code) ReadExitState()
+    {
+        // Stores created before `process` existed cannot answer.
+        string[] parts = _shell.QueryText(RuntimeHooks.ProcessExitState).Split(' ');
+        if (parts.Length != 3 || !long.TryParse(parts[0], out long serial) || !long.TryParse(parts[1], out long call)) return (0, 0, null);
+        return (serial, call, int.TryParse(parts[2], out int code) ? code : null);
+    }
+
+    /// <summary>The exit code process.exitCode set in this process, if any.</summary>
+    public int? RequestedExitCode
+    {
+        get
+        {
+            var (serial, _, code) = ReadExitState();
+            return serial > _exitBaseline ? code : null;
+        }
+    }
+
+    /// <summary>fetch requests and responses (set once, by the CLI).</summary>
+    public FetchDriver? Fetches { get; set; }
+
+    /// <summary>File writes of committed turns (set once, by the CLI).</summary>
+    public FileWriteDriver? Files { get; set; }
 
     /// <summary>Raised after every committed turn (the messaging driver transmits what it queued).</summary>
     public event Action? TurnCommitted;
@@ -159,7 +188,26 @@ public sealed class TurnRunner : IDisposable
                 $"; last fork pause {_store.Checkpoints.LastForkPause.TotalMilliseconds:F1} ms",
             $"turn log:         {segments.Count} segment{(segments.Count == 1 ? "" : "s")}, turns {(_store.Turn - _store.Checkpoints.NewestTurn)} since the newest checkpoint",
             $"pending timers:   {(double.IsNaN(timers) ? 0 : timers)}; top-level awaits pending: {PendingAwaits}",
-            $"pending messages: {PendingMessages()}");
+            $"pending messages: {PendingMessages()}",
+            $"file writes:      {FileWrites()}",
+            $"fetch requests:   {FetchRequests()}");
+    }
+
+    private string FetchRequests()
+    {
+        string pending = _shell.QueryText(RuntimeHooks.FetchPending);
+        int waiting = pending.Length == 0 ? 0 : System.Text.Json.Nodes.JsonNode.Parse(pending)!.AsArray().Count;
+        return $"{waiting} waiting for a response ({Fetches?.InFlight ?? 0} in flight in this process)";
+    }
+
+    private string FileWrites()
+    {
+        string[] lines = _shell.QueryText(RuntimeHooks.FileWriteState).Split('\n');
+        string[] counts = lines[0].Split(' ');
+        if (counts.Length != 2) return "unknown (this store predates fs)";
+        string text = $"{counts[0]} waiting for their turn's commit; {counts[1]} failed after commit";
+        foreach (string failure in lines.Skip(1)) text += $"\n  failed: {failure}";
+        return text;
     }
 
     private string PendingMessages()
@@ -258,10 +306,16 @@ public sealed class TurnRunner : IDisposable
             return TurnOutcome.RolledBack;
         }
 
-        // Output commit (G3): only now, with the turn durable, does anything leave.
+        // Output commit (G3): only now, with the turn durable, does anything
+        // leave: its file writes first (a write is on disk once the turn's
+        // output is seen), then its output.
+        Files?.PerformCommitted(turn);
         Release(result.Output);
         _store.AfterTurn(_shell);
         TurnCommitted?.Invoke();
+        // process.exit() in this turn: the turn and its effects are out.
+        var (_, exitCall, exitCode) = ReadExitState();
+        if (exitCall > _exitBaseline) throw new ProcessExitException(exitCode ?? 0);
         return TurnOutcome.Committed;
     }
 

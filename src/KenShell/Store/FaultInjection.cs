@@ -49,6 +49,13 @@ public static class FaultInjection
     /// <summary>A rebuild by replay (an engine migration) has replayed some turns; nothing of it is durable yet.</summary>
     public const string DuringRebuild = "during-rebuild";
 
+    /// <summary>A turn that queued file writes (fs) is durable; none of its writes is done yet.</summary>
+    public const string FileBeforeWrite = "file-before-write";
+    /// <summary>Half the bytes of a file write (the temporary file, or an append) are written.</summary>
+    public const string FileMidWrite = "file-mid-write";
+    /// <summary>A turn's file writes are done; the turn that records them as done is not yet durable.</summary>
+    public const string FileBeforeAck = "file-before-ack";
+
     /// <summary>Fault kinds of <c>KENSHELL_FAULT</c>.</summary>
     public const string ShortWrite = "short-write";
     public const string NoSpace = "enospc";

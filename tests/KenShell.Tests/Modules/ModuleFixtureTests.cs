@@ -51,7 +51,7 @@ public sealed class ModuleFixtureTests : IDisposable
     {
         KenshellResult result = _project.Run(
             "const E = (f) => { try { f(); return 'loaded' } catch (e) { return `${e.code}|${e.message}` } }\n" +
-            "E(() => require('fs'))\n" +
+            "E(() => require('zlib'))\n" +
             "E(() => require('node:path'))\n" +
             "E(() => require('node:test'))\n" +
             "E(() => require('test'))\n" +
@@ -62,7 +62,7 @@ public sealed class ModuleFixtureTests : IDisposable
         Assert.Equal(
         [
             "undefined",
-            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'fs' is not provided by kenshell yet (require('fs'))\"",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'zlib' is not provided by kenshell yet (require('zlib'))\"",
             "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'path' is not provided by kenshell yet (require('node:path'))\"",
             "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'test' is not provided by kenshell yet (require('node:test'))\"",
             // Without the prefix, 'test' is an ordinary package name (as in Node).

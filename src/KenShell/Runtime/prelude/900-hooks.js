@@ -26,6 +26,7 @@ function fallbackShow(value) {
 }
 
 function reportUncaught(error, program) {
+  if (isProcessExit(error)) return; // process.exit(): the turn ends quietly
   if ((underscoreMode & 2) === 0) lastError = error;
   let text;
   try {
@@ -107,6 +108,7 @@ return {
   // A promise rejected in this turn with no handler by its end: reported
   // where Node's REPL reports it, in its output, after the input's result.
   unhandledRejection(reason) {
+    if (isProcessExit(reason)) return;
     write(STDOUT, formatUncaught(reason, { colors: colors() }));
   },
   // Query: when the next timer is due (epoch ms), or Infinity.
@@ -216,6 +218,53 @@ return {
   syntaxError(error, sourceLine, startColumn, endColumn) {
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
     flushWarnings();
+  },
+  // Query: file writes (fs) queued by committed turns after seq `after`, as
+  // JSON [{ seq, op, path, to, offset, recursive, mode, data (base64) }], or ''.
+  fileWritesPending(after) { return fileWritesPending(+after || 0); },
+  // Turn: the host performed the file writes up to a seq (JSON { through,
+  // failed: [{ seq, error }] }).
+  fileWritesDone(json) {
+    const m = JSONParse(json);
+    return fileWritesDone(m.through, ArrayIsArray(m.failed) ? m.failed : []);
+  },
+  // Query: "<waiting> <failed>" then one line per failed write (.info).
+  fileWriteState() {
+    let text = `${fileIntents.length} ${fileWriteFailures.length}`;
+    for (let i = 0; i < fileWriteFailures.length; i++) {
+      const f = fileWriteFailures[i];
+      text += `\n${f.op} ${f.path}: ${f.error}`;
+    }
+    return text;
+  },
+  // Query: the fetch requests waiting for their response, as JSON [{ id,
+  // key, method, url, headers, body (base64 or null), redirect }], or ''.
+  fetchPending() { return fetchQueueText(); },
+  // Turn: a response arrived (JSON { id, status, statusText, headers, url,
+  // redirected, body (base64) } or { id, error, code }).
+  fetchSettle(json) {
+    const settled = fetchSettleTurn(json);
+    flushWarnings();
+    return settled;
+  },
+  // Query: how many 'exit' listeners process has.
+  exitListeners() { return processObject.listenerCount('exit'); },
+  // Turn: the shell ends normally (end of input, .exit, the end of a
+  // program): process emits 'exit' with the exit code, as Node's does.
+  processExitEvent(code) {
+    try {
+      processObject.emit('exit', +code | 0);
+    } catch (e) {
+      if (!isProcessExit(e)) throw e;
+    }
+    flushWarnings();
+    return 1;
+  },
+  // Query: "<serial> <serial of the last exit() call> <code>"
+  // (process.exit / process.exitCode).
+  processExitState() {
+    const code = processExitCodeValue === undefined || processExitCodeValue === null ? '' : `${+processExitCodeValue | 0}`;
+    return `${processExitSerial} ${processExitCall} ${code}`;
   },
   // Runs in the checkpoint child just before V8 serializes the heap; what
   // it changes exists only in that child.
