@@ -126,9 +126,10 @@ for (const [rel, source] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] >
   bytes += source.length;
   out += `call(MapSet, VENDORED_SOURCES, ${JSON.stringify(rel)}, ${JSON.stringify(source)});\n`;
 }
-// JSON.stringify leaves U+2028/U+2029 raw; fine in JS source since ES2019,
-// but escaped anyway so the section reads the same in any tool.
-out = out.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+// Every character above ASCII as a \u escape (all of them are inside the
+// string literals): V8 stores a script with any character above U+00FF
+// two bytes per character, and the prelude's source is in every heap.
+out = out.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
 fs.writeFileSync(outFile + '.tmp', out);
 fs.renameSync(outFile + '.tmp', outFile);
