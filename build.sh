@@ -126,7 +126,7 @@ build_runtime_npm() {
         fi
         echo "$lock_hash" >"$RUNTIME_NPM_DIR/.lock"
     fi
-    gen_hash="$(cat "$RUNTIME_NPM_DIR/.lock" "$RUNTIME_VENDOR/generate.js" | sha256sum | cut -c1-64)"
+    gen_hash="$(cat "$RUNTIME_NPM_DIR/.lock" "$RUNTIME_VENDOR/generate.js" "$RUNTIME_VENDOR/globals.json" | sha256sum | cut -c1-64)"
     if [[ ! -f "$RUNTIME_NPM_DIR/vendored.js" || ! -f "$RUNTIME_NPM_DIR/.generated" || "$(cat "$RUNTIME_NPM_DIR/.generated")" != "$gen_hash" ]]; then
         node "$RUNTIME_VENDOR/generate.js" "$RUNTIME_NPM_DIR" "$RUNTIME_NPM_DIR/vendored.js"
         echo "$gen_hash" >"$RUNTIME_NPM_DIR/.generated"

@@ -532,8 +532,9 @@ function requireFrom(parent, request) {
     }
     const module = new Module(filename, parent);
     module.filename = filename;
-    // Vendored code reads its `process` from here (vendor/generate.js).
-    if (cache === vendorModuleCache) hidden(module, '__kenshellProcess', vendorProcess);
+    // Vendored code reads its `process` (and the few globals it uses) from
+    // here (vendor/generate.js).
+    if (cache === vendorModuleCache) hidden(module, '__kenshell', vendorGlobals);
     module.paths = nodeModulePaths(module.path);
     cache[filename] = module;
     addChild(parent, module);

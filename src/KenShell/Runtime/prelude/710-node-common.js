@@ -216,3 +216,19 @@ const vendorProcess = {
     pendingWarnings[pendingWarnings.length] = (typeof code === 'string' ? `[${code}] ` : '') + text;
   },
 };
+// Module-scoped names vendored modules read (vendor/generate.js inserts
+// `var process = module.__kenshell.process;` and the like).
+// The language's globals among them are captured here, at store creation
+// (the list is vendor/globals.json; TextEncoder and TextDecoder are set by
+// section 760).
+const vendorGlobals = { __proto__: null, process: vendorProcess };
+{
+  const names = ['Object', 'Function', 'Array', 'Symbol', 'String', 'Number', 'Boolean', 'BigInt', 'Math', 'JSON',
+    'Reflect', 'Proxy', 'Promise', 'Date', 'RegExp', 'Error', 'TypeError', 'RangeError', 'SyntaxError',
+    'ReferenceError', 'EvalError', 'URIError', 'Map', 'Set', 'WeakMap', 'WeakSet', 'ArrayBuffer',
+    'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array',
+    'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
+    'BigUint64Array', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent',
+    'decodeURIComponent', 'encodeURI', 'decodeURI'];
+  for (let i = 0; i < names.length; i++) vendorGlobals[names[i]] = globalThis[names[i]];
+}

@@ -634,6 +634,10 @@ class WebBlob {
 ObjectDefineProperty(WebBlob, 'name', { __proto__: null, value: 'Blob', configurable: true });
 ObjectDefineProperty(WebBlob.prototype, SymbolToStringTag, { __proto__: null, value: 'Blob', configurable: true });
 
+// What vendored code reads instead of these globals (vendor/generate.js).
+vendorGlobals.TextEncoder = WebTextEncoder;
+vendorGlobals.TextDecoder = WebTextDecoder;
+
 // ---- on the global object, in Node 20's order and with its descriptors
 ObjectDefineProperty(globalThis, 'structuredClone', { __proto__: null, value: structuredClone, writable: true, enumerable: true, configurable: true });
 lazyGlobal('atob', () => webAtob, true);

@@ -101,23 +101,56 @@ while (queue.length > 0) {
   }
 }
 
-// `process`: vendored code written for bundlers reads Node's `process`
+// Globals: vendored code written for bundlers reads Node's `process`
 // (process.env.NODE_DEBUG, process.emitWarning...), which bundlers provide
-// as a module-scoped shim. So does kenshell: a file that reads it gets
-// `var process = module.__kenshellProcess;` (the loader's shim) inserted
-// after its directive prologue ('use strict' stays first), on the same
-// line, so every line number stays as in the package.
-const usesProcess = /\btypeof\s+process\b|(?<![.\w$])process\s*\./;
+// as a module-scoped shim, and some reads web globals (whatwg-url makes a
+// TextEncoder when it loads). So does kenshell: a file that names one gets
+// `var process = module.__kenshell.process;` (and so on: the loader's
+// values, captured when the store was created, so that a user who replaces
+// the global does not break the built-in modules) inserted after its
+// directive prologue ('use strict' stays first), on the same line, so that
+// every line number stays as in the package.
+// The same for the language's own globals (Object, Uint8Array, JSON...):
+// Node's built-in modules keep working when a program replaces one of
+// those, so kenshell's do too.
+const injected = {
+  process: /\btypeof\s+process\b|(?<![.\w$])process\s*\./,
+};
+for (const name of require('./globals.json')) injected[name] = new RegExp(`(?<![.\\w$])${name}\\b`);
 const acorn = require(require.resolve('acorn', { paths: [root] }));
+const parseOptions = { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true };
 for (const [rel, source] of files) {
-  if (!/\.c?js$/.test(rel) || !usesProcess.test(source)) continue;
-  const program = acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
+  if (!/\.c?js$/.test(rel)) continue;
+  let names = Object.keys(injected).filter((name) => injected[name].test(source));
+  if (names.length === 0) continue;
+  let program;
+  try {
+    program = acorn.parse(source, parseOptions);
+  } catch (e) {
+    throw new Error(`${rel}: ${e.message}`);
+  }
+  // A name the file declares itself at its top level stays the file's.
+  const own = new Set();
+  for (const node of program.body) {
+    if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) own.add(node.id.name);
+    if (node.type === 'VariableDeclaration') for (const d of node.declarations) if (d.id.type === 'Identifier') own.add(d.id.name);
+  }
+  names = names.filter((name) => !own.has(name));
+  if (names.length === 0) continue;
   let at = 0;
   for (const node of program.body) {
     if (node.type !== 'ExpressionStatement' || typeof node.directive !== 'string') break;
     at = node.end;
   }
-  files.set(rel, source.slice(0, at) + (at === 0 ? '' : ' ') + 'var process = module.__kenshellProcess;' + source.slice(at));
+  const declaration = 'var ' + names.map((name) => `${name} = module.__kenshell.${name}`).join(', ') + ';';
+  // (After a directive without its semicolon, one is added: same line.)
+  const changed = source.slice(0, at) + (at === 0 ? '' : '; ') + declaration + source.slice(at);
+  try {
+    acorn.parse(changed, parseOptions);  // a clash with the file's own declarations fails the build here
+  } catch (e) {
+    throw new Error(`${rel}, with ${declaration}: ${e.message}`);
+  }
+  files.set(rel, changed);
 }
 
 // package.json files: the fields the loader's resolution reads.
