@@ -182,6 +182,17 @@ function vendorStat(rel) {
   return call(MapHas, vendorDirs, rel) ? 'dir' : null;
 }
 
+// A vendored file's text: a string, or a function whose block comment
+// holds it (vendor/generate.js), taken as a slice of the prelude's source.
+const FunctionPrototypeToString = uncurry(Function.prototype.toString);
+function vendorText(value) {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return value;
+  const source = FunctionPrototypeToString(value);
+  const text = StringPrototypeSlice(source, StringPrototypeIndexOf(source, '/*') + 2, source.length - 3);
+  return StringPrototypeIncludes(text, '*\x01/') ? ArrayPrototypeJoin(StringPrototypeSplit(text, '*\x01/'), '*/') : text;
+}
+
 // ---- the filesystem, through the tape. Within one outermost require call
 // answers are cached (Node caches stat and package.json reads too); the
 // cache is dropped when that call returns, so a later turn looks again.
@@ -198,10 +209,7 @@ function fsStat(path) {
 }
 function fsRead(path) {
   const rel = vendorRelative(path);
-  if (rel !== null) {
-    const text = call(MapGet, VENDORED_SOURCES, rel);
-    return text === undefined ? null : text;
-  }
+  if (rel !== null) return vendorText(call(MapGet, VENDORED_SOURCES, rel));
   return host.fsQuery('read', path);
 }
 function fsRealpath(path) {
