@@ -2,11 +2,11 @@
 // inspect and format are kenshell's own formatter (inspect.js, Node's
 // util.inspect re-implemented); types are V8's own answers (host.typeTag,
 // as Node's come from V8); isDeepStrictEqual is the vendored `assert`'s
-// comparison (Node's algorithm of Node 12, as bundlers ship it);
-// promisify, callbackify, inherits, debuglog and the legacy is* checks are
-// the vendored npm `util`, whose inspect/format/types are replaced by
-// these before anything vendored (assert) reads them, so assertion messages
-// print values as Node does.
+// comparison (Node's algorithm of Node 12, as bundlers ship it); promisify
+// is Node's (its custom symbol); callbackify, inherits, debuglog and the
+// legacy is* checks are the vendored npm `util`, whose inspect/format/types
+// are replaced by these before anything vendored (assert) reads them, so
+// assertion messages print values as Node does.
 let loadVendoredUtil;
 {
 const typedArrayTag = (v) => (host.typeTag(v) === 'typedarray' ? TypedArrayPrototypeGetSymbolToStringTag(v) : undefined);
@@ -133,6 +133,34 @@ function utilDeprecate(fn, msg, code) {
   return deprecated;
 }
 
+// Node's promisify: util.promisify.custom is Symbol.for('nodejs.util.promisify.custom')
+// (the vendored util's is a symbol of its own, which Node's setTimeout and
+// libraries written for Node do not carry).
+const promisifyCustom = SymbolFor('nodejs.util.promisify.custom');
+const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
+const ObjectDefineProperties = Object.defineProperties;
+function utilPromisify(original) {
+  if (typeof original !== 'function') throw invalidArgType('original', 'of type function', original);
+  const custom = original[promisifyCustom];
+  if (custom) {
+    if (typeof custom !== 'function') throw invalidArgType('util.promisify.custom', 'of type function', custom);
+    return ObjectDefineProperty(custom, promisifyCustom, { __proto__: null, value: custom, enumerable: false, writable: false, configurable: true });
+  }
+  function fn(...args) {
+    return new PromiseCtor((resolve, reject) => {
+      append(args, (err, value) => {
+        if (err) reject(err);
+        else resolve(value);
+      });
+      ReflectApply(original, this, args);
+    });
+  }
+  ObjectSetPrototypeOf(fn, ObjectGetPrototypeOf(original));
+  ObjectDefineProperty(fn, promisifyCustom, { __proto__: null, value: fn, enumerable: false, writable: false, configurable: true });
+  return ObjectDefineProperties(fn, ObjectGetOwnPropertyDescriptors(original));
+}
+utilPromisify.custom = promisifyCustom;
+
 // Node's stripVTControlCharacters pattern (ansi-regex).
 const ansiPattern = new RegExp('[\\u001B\\u009B][[\\]()#;?]*' +
   '(?:(?:(?:(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]+)*' +
@@ -183,7 +211,7 @@ defineBuiltinModule('util', () => {
     isFunction: npm.isFunction,
     isPrimitive: npm.isPrimitive,
     log: npm.log,
-    promisify: npm.promisify,
+    promisify: utilPromisify,
     stripVTControlCharacters(str) {
       if (typeof str !== 'string') throw invalidArgType('str', 'of type string', str);
       return StringPrototypeReplace(str, ansiPattern, '');

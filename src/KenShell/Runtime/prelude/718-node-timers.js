@@ -90,6 +90,13 @@ const timersPromises = {
     yield() { return promisesSetImmediate(); },
   },
 };
+// As Node: util.promisify(setTimeout) is timers/promises' setTimeout (and
+// the global functions print with that getter, as Node's do).
+{
+  const custom = SymbolFor('nodejs.util.promisify.custom');
+  ObjectDefineProperty(timerFunctions.setTimeout, custom, { __proto__: null, enumerable: true, configurable: false, get: function get() { return promisesSetTimeout; } });
+  ObjectDefineProperty(timerFunctions.setImmediate, custom, { __proto__: null, enumerable: true, configurable: false, get: function get() { return promisesSetImmediate; } });
+}
 defineBuiltinModule('timers/promises', () => timersPromises);
 defineBuiltinModule('timers', () => ObjectAssignTo({}, timerFunctions, { promises: timersPromises }));
 }
