@@ -3,10 +3,10 @@
 // util.inspect re-implemented); types are V8's own answers (host.typeTag,
 // as Node's come from V8); isDeepStrictEqual is the vendored `assert`'s
 // comparison (Node's algorithm of Node 12, as bundlers ship it); promisify
-// is Node's (its custom symbol); callbackify, inherits, debuglog and the
-// legacy is* checks are the vendored npm `util`, whose inspect/format/types
-// are replaced by these before anything vendored (assert) reads them, so
-// assertion messages print values as Node does.
+// is Node's (its custom symbol), and so are callbackify, inherits,
+// debuglog and the legacy is* checks. The vendored npm `util` serves the
+// vendored `assert`: its inspect/format/types are replaced by these before
+// assert reads them, so assertion messages print values as Node does.
 let loadVendoredUtil;
 {
 const typedArrayTag = (v) => (host.typeTag(v) === 'typedarray' ? TypedArrayPrototypeGetSymbolToStringTag(v) : undefined);
@@ -161,6 +161,63 @@ function utilPromisify(original) {
 }
 utilPromisify.custom = promisifyCustom;
 
+// Node's callbackify, inherits, _extend, debuglog and legacy is* checks:
+// small, and the vendored util's would bring its type checks (the
+// get-intrinsic family) to every require('util').
+function utilCallbackify(original) {
+  if (typeof original !== 'function') throw invalidArgType('original', 'of type function', original);
+  function callbackified(...args) {
+    const maybeCb = args[args.length - 1];
+    if (typeof maybeCb !== 'function') throw invalidArgType('last argument', 'of type function', maybeCb);
+    args.length--;
+    const self = this;
+    PromisePrototypeThen(PromiseResolve(ReflectApply(original, this, args)),
+      (value) => { PromisePrototypeThen(PromiseResolve(), () => ReflectApply(maybeCb, self, [null, value])); },
+      (reason) => {
+        if (!reason) {
+          const wrapped = nodeError(ErrorClass, 'ERR_FALSY_VALUE_REJECTION', 'Promise was rejected with falsy value');
+          wrapped.reason = reason;
+          reason = wrapped;
+        }
+        PromisePrototypeThen(PromiseResolve(), () => ReflectApply(maybeCb, self, [reason]));
+      });
+  }
+  ObjectSetPrototypeOf(callbackified, ObjectGetPrototypeOf(original));
+  return ObjectDefineProperties(callbackified, ObjectGetOwnPropertyDescriptors(original));
+}
+function utilInherits(ctor, superCtor) {
+  if (ctor === undefined || ctor === null) throw invalidArgType('ctor', 'of type function', ctor);
+  if (superCtor === undefined || superCtor === null) throw invalidArgType('superCtor', 'of type function', superCtor);
+  if (superCtor.prototype === undefined) throw invalidArgType('superCtor.prototype', 'of type object', superCtor.prototype);
+  ObjectDefineProperty(ctor, 'super_', { __proto__: null, value: superCtor, writable: true, configurable: true });
+  ObjectSetPrototypeOf(ctor.prototype, superCtor.prototype);
+}
+function utilExtend(target, source) {
+  if (source === null || typeof source !== 'object') return target;
+  const keys = ObjectKeysOf(source);
+  for (let i = keys.length - 1; i >= 0; i--) target[keys[i]] = source[keys[i]];
+  return target;
+}
+// kenshell has no NODE_DEBUG: every debuglog section is off.
+function utilDebuglog(set, cb) {
+  function debug() {}
+  ObjectDefineProperty(debug, 'enabled', { __proto__: null, get() { return false; }, configurable: true, enumerable: true });
+  return debug;
+}
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DatePrototypeGetters = {
+  date: uncurry(Date.prototype.getDate), month: uncurry(Date.prototype.getMonth),
+  hours: uncurry(Date.prototype.getHours), minutes: uncurry(Date.prototype.getMinutes), seconds: uncurry(Date.prototype.getSeconds),
+};
+const DateCtor = Date;
+function utilLog(...args) {
+  const d = new DateCtor();
+  const pad = (n) => (n < 10 ? `0${n}` : `${n}`);
+  const g = DatePrototypeGetters;
+  consoleObjectLog(`${g.date(d)} ${MONTHS[g.month(d)]} ${pad(g.hours(d))}:${pad(g.minutes(d))}:${pad(g.seconds(d))} - ${formatLog(args, { __proto__: null })}`);
+}
+const consoleObjectLog = consoleObject.log;
+
 // Node's stripVTControlCharacters pattern (ansi-regex).
 const ansiPattern = new RegExp('[\\u001B\\u009B][[\\]()#;?]*' +
   '(?:(?:(?:(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]+)*' +
@@ -182,35 +239,34 @@ loadVendoredUtil = function loadVendoredUtil() {
 };
 
 defineBuiltinModule('util', () => {
-  const npm = loadVendoredUtil();
-  const comparisons = requireVendored('assert/build/internal/util/comparisons.js');
   const util = {
-    _extend: npm._extend,
-    callbackify: npm.callbackify,
-    debug: npm.debuglog,
-    debuglog: npm.debuglog,
+    _extend: utilExtend,
+    callbackify: utilCallbackify,
+    debug: utilDebuglog,
+    debuglog: utilDebuglog,
     deprecate: utilDeprecate,
     format: utilFormat,
     formatWithOptions: utilFormatWithOptions,
-    inherits: npm.inherits,
+    inherits: utilInherits,
     inspect: utilInspect,
     isArray: ArrayIsArray,
-    isBoolean: npm.isBoolean,
+    isBoolean: (v) => typeof v === 'boolean',
     isBuffer: (v) => requireBuiltin('buffer').Buffer.isBuffer(v),
-    isDeepStrictEqual(a, b) { return comparisons.isDeepStrictEqual(a, b); },
-    isNull: npm.isNull,
-    isNullOrUndefined: npm.isNullOrUndefined,
-    isNumber: npm.isNumber,
-    isString: npm.isString,
-    isSymbol: npm.isSymbol,
-    isUndefined: npm.isUndefined,
+    // Loaded on first use: the comparison brings the get-intrinsic family.
+    isDeepStrictEqual(a, b) { return requireVendored('assert/build/internal/util/comparisons.js').isDeepStrictEqual(a, b); },
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === 'number',
+    isString: (v) => typeof v === 'string',
+    isSymbol: (v) => typeof v === 'symbol',
+    isUndefined: (v) => v === undefined,
     isRegExp: utilTypes.isRegExp,
-    isObject: npm.isObject,
+    isObject: (v) => v !== null && typeof v === 'object',
     isDate: utilTypes.isDate,
     isError: (e) => utilTypes.isNativeError(e) || e instanceof ErrorClass,
-    isFunction: npm.isFunction,
-    isPrimitive: npm.isPrimitive,
-    log: npm.log,
+    isFunction: (v) => typeof v === 'function',
+    isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
+    log: utilLog,
     promisify: utilPromisify,
     stripVTControlCharacters(str) {
       if (typeof str !== 'string') throw invalidArgType('str', 'of type string', str);
