@@ -15,7 +15,8 @@
 #                       (needs a test262 checkout: $TEST262_DIR or build/test262)
 #   ./build.sh bench    build, then run the benchmarks in bench/ (checkpoint and
 #                       roundtrip; or `bench checkpoint ARGS` / `bench roundtrip
-#                       ARGS` / `bench compute ARGS` for one)
+#                       ARGS` / `bench compute ARGS` / `bench nodelib
+#                       [BINARY [RUNS]]` for one)
 #   ./build.sh clean    remove build/
 #
 # Everything goes under build/ (ignored by git). Nothing is installed
@@ -199,6 +200,7 @@ case "${1:-build}" in
             checkpoint) checkpoint_bench "${@:3}" ;;
             roundtrip) roundtrip_bench "${@:3}" ;;
             compute) compute_bench "${@:3}" ;;
+            nodelib) "$ROOT/bench/nodelib/nodelib_bench.sh" "${@:3}" ;;
             # Both, one after the other (never at once: they would time each
             # other). Extra arguments go to kenv8-bench, as they always have.
             *) checkpoint_bench "${@:2}"; roundtrip_bench ;;
