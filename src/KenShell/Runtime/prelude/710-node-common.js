@@ -38,7 +38,19 @@ const StringPrototypeCodePointAt = uncurry(String.prototype.codePointAt);
 const StringPrototypeToLowerCase = uncurry(String.prototype.toLowerCase);
 const StringPrototypeToUpperCase = uncurry(String.prototype.toUpperCase);
 const StringPrototypeTrim = uncurry(String.prototype.trim);
+// String.prototype.replace with a string pattern only: with a regular
+// expression it would go through RegExp.prototype[Symbol.replace], which
+// user code can replace. mapChars rewrites characters without either.
 const StringPrototypeReplace = uncurry(String.prototype.replace);
+function mapChars(text, map) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const r = map[c];
+    out += r === undefined ? c : r;
+  }
+  return out;
+}
 const StringPrototypePadStart = uncurry(String.prototype.padStart);
 const RegExpPrototypeExec = uncurry(RegExp.prototype.exec);
 const RegExpPrototypeTest = uncurry(RegExp.prototype.test);

@@ -1,10 +1,41 @@
 // ------------------------------------------------------------ node:buffer
 // The vendored npm `buffer` (what bundlers give for Node's), with the
-// exports it lacks (kStringMaxLength, constants, atob/btoa, Blob, isUtf8,
+// 'base64url' encoding and the exports it lacks (kStringMaxLength, constants, atob/btoa, Blob, isUtf8,
 // isAscii) added; the global `Buffer` is a lazy accessor as in Node, so
 // the package compiles on first use.
+// The package has no 'base64url' (Node has since 15): added around its
+// base64, whose decoder already reads '-' and '_'.
+function addBase64url(Buffer) {
+  const isBase64url = (encoding) => typeof encoding === 'string' && StringPrototypeToLowerCase(encoding) === 'base64url';
+  const from = Buffer.from;
+  const isEncoding = Buffer.isEncoding;
+  const byteLength = Buffer.byteLength;
+  const toString = Buffer.prototype.toString;
+  Buffer.from = function from_(value, encodingOrOffset, length) {
+    if (typeof value === 'string' && isBase64url(encodingOrOffset)) return ReflectApply(from, this, [value, 'base64']);
+    return ReflectApply(from, this, arguments);
+  };
+  ObjectDefineProperty(Buffer.from, 'name', { __proto__: null, value: 'from', configurable: true });
+  Buffer.isEncoding = function isEncoding_(encoding) { return isBase64url(encoding) || ReflectApply(isEncoding, this, [encoding]); };
+  ObjectDefineProperty(Buffer.isEncoding, 'name', { __proto__: null, value: 'isEncoding', configurable: true });
+  Buffer.byteLength = function byteLength_(string, encoding) {
+    return ReflectApply(byteLength, this, isBase64url(encoding) ? [string, 'base64'] : arguments);
+  };
+  ObjectDefineProperty(Buffer.byteLength, 'name', { __proto__: null, value: 'byteLength', configurable: true });
+  Buffer.prototype.toString = function toString_(encoding, start, end) {
+    if (!isBase64url(encoding)) return ReflectApply(toString, this, arguments);
+    let text = ReflectApply(toString, this, ['base64', start, end]);
+    text = mapChars(text, { __proto__: null, '+': '-', '/': '_' });
+    let cut = text.length;
+    while (cut > 0 && StringPrototypeCharCodeAt(text, cut - 1) === 61) cut--;
+    return StringPrototypeSlice(text, 0, cut);
+  };
+  ObjectDefineProperty(Buffer.prototype.toString, 'name', { __proto__: null, value: 'toString', configurable: true });
+}
+
 defineBuiltinModule('buffer', () => {
   const npm = requireVendored('buffer/');
+  addBase64url(npm.Buffer);
   const exports = {
     Buffer: npm.Buffer,
     SlowBuffer: npm.SlowBuffer,

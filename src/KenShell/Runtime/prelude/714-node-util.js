@@ -270,7 +270,17 @@ defineBuiltinModule('util', () => {
     promisify: utilPromisify,
     stripVTControlCharacters(str) {
       if (typeof str !== 'string') throw invalidArgType('str', 'of type string', str);
-      return StringPrototypeReplace(str, ansiPattern, '');
+      // exec on the captured pattern (not String.prototype.replace, which
+      // would consult a user-replaceable RegExp.prototype[Symbol.replace]).
+      let out = '';
+      let last = 0;
+      ansiPattern.lastIndex = 0;
+      for (let m = RegExpPrototypeExec(ansiPattern, str); m !== null; m = RegExpPrototypeExec(ansiPattern, str)) {
+        out += StringPrototypeSlice(str, last, m.index);
+        last = m.index + m[0].length;
+        if (m[0].length === 0) ansiPattern.lastIndex++;
+      }
+      return out + StringPrototypeSlice(str, last);
     },
     toUSVString(str) {
       const s = `${str}`;

@@ -31,11 +31,7 @@ defineBuiltinModule('url', () => {
     let resolved = requireBuiltin('path').resolve(filepath);
     if (StringPrototypeCharCodeAt(filepath, filepath.length - 1) === 47 && resolved[resolved.length - 1] !== '/') resolved += '/';
     // As Node: escape what the URL parser would otherwise read as syntax.
-    resolved = StringPrototypeReplace(resolved, /%/g, '%25');
-    resolved = StringPrototypeReplace(resolved, /\\/g, '%5C');
-    resolved = StringPrototypeReplace(resolved, /\n/g, '%0A');
-    resolved = StringPrototypeReplace(resolved, /\r/g, '%0D');
-    resolved = StringPrototypeReplace(resolved, /\t/g, '%09');
+    resolved = mapChars(resolved, { __proto__: null, '%': '%25', '\\': '%5C', '\n': '%0A', '\r': '%0D', '\t': '%09' });
     const url = new WebURL('file://');
     url.pathname = resolved;
     return url;
