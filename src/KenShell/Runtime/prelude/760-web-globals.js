@@ -10,14 +10,22 @@ const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
 // "this is not a X" TypeErrors).
 function brandError(name) { return new TypeErrorCtor(`Illegal invocation (not a ${name})`); }
 // How the formatter shows a web object: its class name and the given
-// fields, as Node's [util.inspect.custom] methods do.
+// fields, as Node's [util.inspect.custom] methods do (the fields as an
+// ordinary object, inspected with the caller's options, after the name).
 function inspectAs(name, fields, depth, options) {
   if (depth < 0) return `[${name}]`;
-  const nested = { __proto__: null };
+  const shown = {};
   const keys = ObjectKeysOf(fields);
-  for (let i = 0; i < keys.length; i++) nested[keys[i]] = fields[keys[i]];
-  const shown = inspect(nested, { __proto__: null, depth: options !== undefined && options !== null && typeof options.depth === 'number' ? options.depth : 2, colors: options !== undefined && options !== null ? !!options.colors : false });
-  return `${name} ${StringPrototypeStartsWith(shown, '[Object: null prototype] ') ? StringPrototypeSlice(shown, 25) : shown}`;
+  for (let i = 0; i < keys.length; i++) {
+    ObjectDefineProperty(shown, keys[i], { __proto__: null, value: fields[keys[i]], writable: true, enumerable: true, configurable: true });
+  }
+  const opts = { __proto__: null };
+  if (options !== null && typeof options === 'object') {
+    const names = ['colors', 'breakLength', 'compact', 'maxArrayLength', 'maxStringLength', 'sorted', 'getters', 'numericSeparator', 'showHidden'];
+    for (let i = 0; i < names.length; i++) if (options[names[i]] !== undefined) opts[names[i]] = options[names[i]];
+  }
+  opts.depth = typeof depth === 'number' ? depth : 2;
+  return `${name} ${inspect(shown, opts)}`;
 }
 
 // ---- DOMException (WebIDL)
@@ -44,6 +52,10 @@ class WebDOMException {
       name = `${options}`;
     }
     call(WeakMapSet, domExceptionData, error, { message: `${message}`, name });
+    // Also an own (non-enumerable) name: kenshell's formatter never calls
+    // getters, and with it errors print as Node's ("DOMException
+    // [AbortError]: ...").
+    ObjectDefineProperty(error, 'name', { __proto__: null, value: name, writable: true, configurable: true, enumerable: false });
     if (hasCause) ObjectDefineProperty(error, 'cause', { __proto__: null, value: cause, writable: true, configurable: true, enumerable: false });
     return error;
   }
@@ -183,7 +195,8 @@ class WebTextEncoder {
     }
     return { read, written };
   }
-  [customInspectSymbol](depth, options) { return inspectAs('TextEncoder', { encoding: 'utf-8' }, depth, options); }
+  // Node 20 prints its encoder as a plain object.
+  [customInspectSymbol](depth, options) { return depth < 0 ? '[TextEncoder]' : inspect({ encoding: 'utf-8' }, { __proto__: null, colors: options !== null && typeof options === 'object' && !!options.colors }); }
 }
 ObjectDefineProperty(WebTextEncoder, 'name', { __proto__: null, value: 'TextEncoder', configurable: true });
 ObjectDefineProperty(WebTextEncoder.prototype, SymbolToStringTag, { __proto__: null, value: 'TextEncoder', configurable: true });
