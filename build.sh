@@ -15,7 +15,8 @@
 #                       (needs a test262 checkout: $TEST262_DIR or build/test262)
 #   ./build.sh bench    build, then run the benchmarks in bench/ (checkpoint and
 #                       roundtrip; or `bench checkpoint ARGS` / `bench roundtrip
-#                       ARGS` / `bench compute ARGS` / `bench history ARGS` for one)
+#                       ARGS` / `bench compute ARGS` / `bench history ARGS` /
+#                       `bench nodelib [BINARY [RUNS]]` for one)
 #   ./build.sh clean    remove build/
 #
 # Everything goes under build/ (ignored by git). Nothing is installed
@@ -186,6 +187,40 @@ fetch_npm_packages() {
     echo "${NPM_PACKAGES[*]}" >"$NPM_STAMP"
 }
 
+# The runtime's vendored npm packages (src/KenShell/Runtime/vendor: pinned
+# in package.json + package-lock.json): `npm ci` into build/runtime-npm when
+# missing or when the lock changed, then vendor/generate.js makes
+# build/runtime-npm/vendored.js, the prelude section 705 the csproj embeds
+# (the sources of every file the packages need, in every heap).
+RUNTIME_VENDOR="$ROOT/src/KenShell/Runtime/vendor"
+RUNTIME_NPM_DIR="$BUILD/runtime-npm"
+
+build_runtime_npm() {
+    local lock_hash gen_hash
+    lock_hash="$(cat "$RUNTIME_VENDOR/package.json" "$RUNTIME_VENDOR/package-lock.json" | sha256sum | cut -c1-64)"
+    if [[ ! -d "$RUNTIME_NPM_DIR/node_modules" || ! -f "$RUNTIME_NPM_DIR/.lock" || "$(cat "$RUNTIME_NPM_DIR/.lock")" != "$lock_hash" ]]; then
+        if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+            log "error: node and npm are needed to build kenshell's runtime (vendored npm packages in src/KenShell/Runtime/vendor)"
+            exit 1
+        fi
+        log "installing the runtime's vendored npm packages (npm ci into build/runtime-npm)"
+        rm -rf "$RUNTIME_NPM_DIR"
+        mkdir -p "$RUNTIME_NPM_DIR"
+        cp "$RUNTIME_VENDOR/package.json" "$RUNTIME_VENDOR/package-lock.json" "$RUNTIME_NPM_DIR/"
+        if ! (cd "$RUNTIME_NPM_DIR" && npm ci --no-audit --no-fund --ignore-scripts >"$BUILD/runtime-npm-install.log" 2>&1); then
+            cat "$BUILD/runtime-npm-install.log" >&2
+            log "error: npm ci of the runtime's vendored packages failed (log: build/runtime-npm-install.log)"
+            exit 1
+        fi
+        echo "$lock_hash" >"$RUNTIME_NPM_DIR/.lock"
+    fi
+    gen_hash="$(cat "$RUNTIME_NPM_DIR/.lock" "$RUNTIME_VENDOR/generate.js" "$RUNTIME_VENDOR/globals.json" | sha256sum | cut -c1-64)"
+    if [[ ! -f "$RUNTIME_NPM_DIR/vendored.js" || ! -f "$RUNTIME_NPM_DIR/.generated" || "$(cat "$RUNTIME_NPM_DIR/.generated")" != "$gen_hash" ]]; then
+        node "$RUNTIME_VENDOR/generate.js" "$RUNTIME_NPM_DIR" "$RUNTIME_NPM_DIR/vendored.js"
+        echo "$gen_hash" >"$RUNTIME_NPM_DIR/.generated"
+    fi
+}
+
 build_dotnet() {
     log "building src/ (dotnet)"
     dotnet build "$ROOT/KenShell.sln" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
@@ -194,6 +229,7 @@ build_dotnet() {
 build_all() {
     fetch_libnode
     build_native
+    build_runtime_npm
     build_dotnet
     touch "$BUILD/.built"   # the launcher rebuilds when sources are newer than this
 }
@@ -258,6 +294,7 @@ case "${1:-build}" in
             roundtrip) roundtrip_bench "${@:3}" ;;
             compute) compute_bench "${@:3}" ;;
             history) history_bench "${@:3}" ;;
+            nodelib) "$ROOT/bench/nodelib/nodelib_bench.sh" "${@:3}" ;;
             # Both, one after the other (never at once: they would time each
             # other). Extra arguments go to kenv8-bench, as they always have.
             *) checkpoint_bench "${@:2}"; roundtrip_bench ;;

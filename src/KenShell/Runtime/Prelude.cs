@@ -14,7 +14,10 @@ namespace KenShell.Runtime;
 /// runtime (console, timers, messaging, modules, ...) is a file of its own;
 /// they share one function scope, so a later section may use what an
 /// earlier one declared, and 900-hooks.js, which returns the hooks, comes
-/// last.
+/// last. One section is generated rather than kept in prelude/: 705, the
+/// sources of the vendored npm packages (build/runtime-npm/vendored.js,
+/// embedded under the name prelude/705-vendored.js by the csproj, so the
+/// order of names puts it right after 700-modules.js).
 /// </remarks>
 public static class Prelude
 {

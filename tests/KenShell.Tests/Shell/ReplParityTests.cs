@@ -62,7 +62,6 @@ public sealed class ReplParityTests(ITestOutputHelper output)
     {
         // Node's global object holds Node's globals (process, Buffer, fetch, ...).
         ["(function () { return this })()"] = "globalThis: Node's own globals are listed",
-        ["structuredClone === undefined"] = "kenshell has no structuredClone",
         // V8 10.2 (kenshell) vs V8 11.3 (Node 20).
         ["JSON.parse('{bad')"] = "V8 11.3 words JSON.parse errors differently",
         ["let tdz = tdz + 1"] = "V8's REPL mode reports the TDZ read as `tdz is not defined`",

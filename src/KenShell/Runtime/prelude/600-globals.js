@@ -2,8 +2,8 @@
 // Node's global object carries Symbol.toStringTag 'global' and a `global`
 // alias of itself, and its timer functions are enumerable, so it prints as
 // `<ref *1> Object [global] { global: [Circular *1], clearImmediate: ... }`.
-// The same here, in Node's order; what kenshell does not have (structuredClone,
-// atob, btoa, fetch) is missing, and performance and crypto stay
+// The same here, in Node's order (structuredClone, atob and btoa follow in
+// section 760); fetch is missing, and performance and crypto stay
 // non-enumerable (README: Differences from Node).
 ObjectDefineProperty(globalThis, SymbolToStringTag, { __proto__: null, value: 'global', writable: false, enumerable: false, configurable: true });
 ObjectDefineProperty(globalThis, 'global', { __proto__: null, value: globalThis, writable: true, enumerable: true, configurable: true });
