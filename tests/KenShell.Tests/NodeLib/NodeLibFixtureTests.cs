@@ -51,7 +51,8 @@ public sealed class NodeLibFixtureTests : IDisposable
         _project.CopyFrom(KenshellPaths.Fixture("nodelib"));
         string expected = File.ReadAllText(KenshellPaths.Fixture("nodelib/async-node-output.txt"));
         expected = expected[(expected.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-        using Kenshell shell = _project.Start(_project.File("async.js"), "--wait");
+        // --wait before the file: what follows FILE.js is the script's own (process.argv), as with node.
+        using Kenshell shell = _project.Start("--wait", _project.File("async.js"));
         KenshellResult result = shell.WaitForExit(Kenshell.DefaultTimeout);
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(expected, result.Stdout);

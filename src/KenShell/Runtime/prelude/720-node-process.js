@@ -67,7 +67,6 @@ function utf8Bytes(text) {
   }
   return TypedArrayPrototypeSlice(out, 0, n);
 }
-const TypedArrayPrototypeSlice = uncurry(ObjectGetPrototypeOf(Uint8Array.prototype).slice);
 const StringFromCharCodeP = String.fromCharCode;
 let processObject;
 {
