@@ -75,7 +75,7 @@ build_native() {
 }
 # Real npm packages for the module tests (tests/KenShell.Tests/Modules):
 # pinned versions, installed with npm into build/npm once.
-NPM_PACKAGES=(lodash@4.17.21 ms@2.1.3)
+NPM_PACKAGES=(lodash@4.17.21 ms@2.1.3 camelcase@8.0.0 date-fns@4.1.0)
 NPM_DIR="$BUILD/npm"
 NPM_STAMP="$NPM_DIR/.packages"
 
@@ -99,6 +99,28 @@ fetch_npm_packages() {
     echo "${NPM_PACKAGES[*]}" >"$NPM_STAMP"
 }
 
+# The ES module loader's parser (acorn, the parser Node's own REPL uses),
+# pinned, installed into build/esm-parser and embedded into the prelude
+# (src/KenShell/KenShell.csproj). Stopgap until the runtime's vendored
+# package table (branch nodelib) carries it.
+ESM_PARSER_PACKAGE="acorn@8.14.0"
+ESM_PARSER_DIR="$BUILD/esm-parser"
+fetch_esm_parser() {
+    if [[ -f "$ESM_PARSER_DIR/.package" && "$(cat "$ESM_PARSER_DIR/.package")" == "$ESM_PARSER_PACKAGE" ]]; then
+        return
+    fi
+    log "installing the ES module parser $ESM_PARSER_PACKAGE (into build/esm-parser)"
+    rm -rf "$ESM_PARSER_DIR"
+    mkdir -p "$ESM_PARSER_DIR"
+    echo '{ "name": "kenshell-esm-parser", "private": true }' >"$ESM_PARSER_DIR/package.json"
+    if ! (cd "$ESM_PARSER_DIR" && npm install --no-audit --no-fund --save-exact "$ESM_PARSER_PACKAGE" >"$BUILD/esm-parser-install.log" 2>&1); then
+        cat "$BUILD/esm-parser-install.log" >&2
+        log "error: npm install $ESM_PARSER_PACKAGE failed; ES modules need it"
+        exit 1
+    fi
+    echo "$ESM_PARSER_PACKAGE" >"$ESM_PARSER_DIR/.package"
+}
+
 build_dotnet() {
     log "building src/ (dotnet)"
     dotnet build "$ROOT/KenShell.sln" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
@@ -107,6 +129,7 @@ build_dotnet() {
 build_all() {
     fetch_libnode
     build_native
+    fetch_esm_parser
     build_dotnet
     touch "$BUILD/.built"   # the launcher rebuilds when sources are newer than this
 }

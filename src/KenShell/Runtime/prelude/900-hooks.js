@@ -213,6 +213,12 @@ return {
     flushWarnings();
     return 1;
   },
+  // import(specifier) in a script named `referrer` (V8's dynamic-import
+  // callback, set by the native shell): a promise for the namespace
+  // (prelude/790-esm.js).
+  dynamicImport(specifier, referrer) {
+    return esmImport(specifier, referrer);
+  },
   syntaxError(error, sourceLine, startColumn, endColumn) {
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
     flushWarnings();
