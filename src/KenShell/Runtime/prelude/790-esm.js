@@ -85,7 +85,7 @@ function moduleSyntaxError(e, source, filename) {
   for (let i = 0; i < e.loc.column; i++) caret += ' ';
   ObjectDefineProperty(error, 'stack', {
     __proto__: null,
-    value: `${filename}:${e.loc.line}\n${line}\n${caret}^\n\n${error.name}: ${message}`,
+    value: `${filename}:${e.loc.line}\n${line}\n${caret}^\n${error.name}: ${message}`,
     writable: true,
     configurable: true,
     enumerable: false,
@@ -151,7 +151,7 @@ function transform(source, filename) {
   try {
     ast = parser().parse(source, { __proto__: null, ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
   } catch (e) {
-    throw moduleSyntaxError(e, source, filename);
+    throw moduleSyntaxError(e, source, fileUrl(filename));
   }
   const edits = [];
   const edit = (start, end, text) => append(edits, [start, end, text]);
@@ -524,6 +524,10 @@ function fileUrl(path) {
   return 'file://' + url;
 }
 
+function urlToPath(url) {
+  return DecodeURIComponent(StringPrototypeSlice(url, 7));
+}
+
 function newRecord(key, filename, kind) {
   const bindings = { __proto__: null };
   const record = {
@@ -618,7 +622,7 @@ function resolveSpecifier(spec, parentName, fromDir) {
   }
   let path;
   if (StringPrototypeStartsWith(spec, 'file://')) {
-    path = DecodeURIComponent(StringPrototypeSlice(spec, 7));
+    path = urlToPath(spec);
   } else if (isPathLike(spec)) {
     path = L.pathResolve(fromDir, spec);
   }
@@ -718,8 +722,9 @@ function loadModule(record, fresh) {
   if (text === null) throw moduleNotFound(`Cannot find module '${filename}'`, record.url);
   const info = transform(L.stripBOM(text), filename);
   record.info = info;
-  const compiled = host.compileScript(info.code, filename);
-  if (ArrayIsArray(compiled)) throw L.syntaxErrorIn(filename, compiled);
+  // Named by its URL, as Node names an ES module in stack traces.
+  const compiled = host.compileScript(info.code, record.url);
+  if (ArrayIsArray(compiled)) throw compileError(record.url, compiled);
   const fromDir = L.pathDirname(filename);
   const deps = record.deps;
   for (let i = 0; i < info.requests.length; i++) append(deps, recordFor(info.requests[i], filename, fromDir, fresh));
@@ -744,6 +749,46 @@ function loadModule(record, fresh) {
   // Runs the prologue: the exports exist before any module of the graph
   // runs (a cycle sees them, in their TDZ until their module ran).
   record.gen.next();
+}
+
+// A syntax error V8 found in a transformed module (one acorn let through),
+// shown as Node shows a module's: url:line, the line, a caret.
+function compileError(url, compiled) {
+  const error = compiled[0];
+  if (host.typeTag(error) !== 'error' || typeof error.stack !== 'string') return error;
+  L.withoutRuntimeFrames(error);
+  let caret = '';
+  for (let i = 0; i < compiled[3]; i++) caret += ' ';
+  const width = compiled[4] > compiled[3] ? compiled[4] - compiled[3] : 1;
+  for (let i = 0; i < width; i++) caret += '^';
+  ObjectDefineProperty(error, 'stack', {
+    __proto__: null,
+    value: `${url}:${compiled[1]}\n${compiled[2]}\n${caret}\n${error.stack}`,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return error;
+}
+
+// An error thrown by a module's body: the loader's frames (and the
+// generator's next() that ran the body) are not the user's.
+function hideEvaluationFrames(e) {
+  if (host.typeTag(e) !== 'error') return;
+  const desc = ObjectGetOwnPropertyDescriptor(e, 'stack');
+  if (desc === undefined || !desc.configurable || typeof e.stack !== 'string') return;
+  const lines = StringPrototypeSplit(e.stack, '\n');
+  const kept = [];
+  let dropped = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (StringPrototypeIncludes(line, '(kenshell:prelude:') || StringPrototypeIncludes(line, 'Generator.next (<anonymous>)')) {
+      dropped = true;
+      continue;
+    }
+    append(kept, line);
+  }
+  if (dropped) ObjectDefineProperty(e, 'stack', { __proto__: null, value: ArrayPrototypeJoin(kept, '\n'), writable: true, configurable: true, enumerable: false });
 }
 
 function importMeta(record) {
@@ -851,6 +896,7 @@ function evaluate(record) {
   const deps = record.deps;
   let i = 0;
   const fail = (e) => {
+    hideEvaluationFrames(e);
     forget(record);
     record.status = 'evaluated';
     record.pending = PromiseReject(e);
@@ -887,6 +933,9 @@ function evaluate(record) {
 function dynamicImport(specifier, referrer) {
   let record;
   try {
+    // An ES module's script is named by its URL, a CommonJS module's by
+    // its filename; an input at the prompt has neither.
+    if (typeof referrer === 'string' && StringPrototypeStartsWith(referrer, 'file://')) referrer = urlToPath(referrer);
     const fromModule = typeof referrer === 'string' && StringPrototypeStartsWith(referrer, '/');
     const fromDir = fromModule ? L.pathDirname(referrer) : host.fsQuery('cwd');
     const parentName = fromModule ? referrer : (fromDir === '/' ? '' : fromDir) + '/repl';
