@@ -608,6 +608,10 @@ v8::MaybeLocal<v8::Promise> Shell::OnDynamicImport(Local<Context> context, Local
             return scope.Escape(resolver->GetPromise());
         }
     }
+    // The loader's own promise is import()'s result as it is: resolving
+    // another promise with it would look up its `then`, which user code
+    // may have replaced.
+    if (result->IsPromise()) return scope.Escape(result.As<v8::Promise>());
     if (resolver->Resolve(context, result).IsNothing()) return v8::MaybeLocal<v8::Promise>();
     return scope.Escape(resolver->GetPromise());
 }

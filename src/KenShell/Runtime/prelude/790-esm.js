@@ -42,9 +42,78 @@ const RegExpPrototypeExec = uncurry(RegExp.prototype.exec);
 const EncodeURI = encodeURI;
 const DecodeURIComponent = decodeURIComponent;
 const SymbolToStringTag = Symbol.toStringTag;
-const PromiseReject = (reason) => ReflectApply(Promise.reject, PromiseCtor, [reason]);
+const PromiseRejectStatic = Promise.reject;
+const PromiseResolveStatic = Promise.resolve;
+const PromiseReject = (reason) => ReflectApply(PromiseRejectStatic, PromiseCtor, [reason]);
+const PromiseResolved = (value) => ReflectApply(PromiseResolveStatic, PromiseCtor, [value]);
+const GeneratorNext = uncurry(ObjectGetPrototypeOf(function* () {}).prototype.next);
+const AsyncGeneratorNext = uncurry(ObjectGetPrototypeOf(async function* () {}).prototype.next);
+const ReflectDefinePropertyFn = Reflect.defineProperty;
+const ReflectDeleteProperty = Reflect.deleteProperty;
 const markModuleNamespace = inspectExtras.markModuleNamespace;
 const L = cjsLoader;
+
+// ---- the built-ins the parser sees
+// acorn is library code: it calls String.prototype.slice, RegExp exec and
+// the like as it finds them. While it runs (no user code runs then), the
+// built-ins it may use are put back as they were when the store was
+// created, and the user's versions restored afterwards, so that a user who
+// replaces or deletes them breaks their own code only.
+const PRISTINE_HOLDERS = [
+  globalThis, Object, Object.prototype, Function.prototype, Array, Array.prototype, String, String.prototype,
+  RegExp, RegExp.prototype, Number, Number.prototype, Math, JSON, Symbol, Symbol.prototype, Error, Error.prototype,
+  SyntaxError, SyntaxError.prototype, Map.prototype, Set.prototype, Boolean.prototype, BigInt,
+];
+const PRISTINE_GLOBALS = ['Object', 'Function', 'Array', 'String', 'RegExp', 'Number', 'Math', 'JSON', 'Symbol', 'Error',
+  'SyntaxError', 'Map', 'Set', 'Boolean', 'BigInt', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'Infinity', 'NaN', 'undefined'];
+const pristine = [];
+for (let h = 0; h < PRISTINE_HOLDERS.length; h++) {
+  const holder = PRISTINE_HOLDERS[h];
+  const keys = holder === globalThis ? PRISTINE_GLOBALS : ReflectOwnKeys(holder);
+  const byKey = new MapCtor();
+  for (let i = 0; i < keys.length; i++) call(MapSet, byKey, keys[i], ObjectGetOwnPropertyDescriptor(holder, keys[i]));
+  append(pristine, [holder, keys, byKey]);
+}
+function sameDescriptor(a, b) {
+  if (a === undefined || b === undefined) return a === b;
+  return a.value === b.value && a.get === b.get && a.set === b.set && a.writable === b.writable &&
+    a.enumerable === b.enumerable && a.configurable === b.configurable;
+}
+function withPristineBuiltins(fn) {
+  const undo = [];
+  for (let h = 0; h < pristine.length; h++) {
+    const holder = pristine[h][0];
+    const byKey = pristine[h][2];
+    // Properties the user added (a setter on Object.prototype...) go away
+    // for the time being, and changed ones get their original back.
+    if (holder !== globalThis) {
+      const now = ReflectOwnKeys(holder);
+      for (let i = 0; i < now.length; i++) {
+        if (call(MapHas, byKey, now[i])) continue;
+        const d = ObjectGetOwnPropertyDescriptor(holder, now[i]);
+        if (ReflectDeleteProperty(holder, now[i])) append(undo, [holder, now[i], d]);
+      }
+    }
+    const keys = pristine[h][1];
+    for (let i = 0; i < keys.length; i++) {
+      const original = call(MapGet, byKey, keys[i]);
+      const current = ObjectGetOwnPropertyDescriptor(holder, keys[i]);
+      if (sameDescriptor(original, current)) continue;
+      if (original === undefined ? ReflectDeleteProperty(holder, keys[i]) : ReflectDefinePropertyFn(holder, keys[i], original)) {
+        append(undo, [holder, keys[i], current]);
+      }
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const u = undo[i];
+      if (u[2] === undefined) ReflectDeleteProperty(u[0], u[1]);
+      else ReflectDefinePropertyFn(u[0], u[1], u[2]);
+    }
+  }
+}
 
 // ---- the parser, compiled in the heap on first use
 let acornModule = null;
@@ -149,7 +218,7 @@ function lexicalNames(statements, wanted, out) {
 function transform(source, filename) {
   let ast;
   try {
-    ast = parser().parse(source, { __proto__: null, ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
+    ast = withPristineBuiltins(() => parser().parse(source, { __proto__: null, ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }));
   } catch (e) {
     throw moduleSyntaxError(e, source, fileUrl(filename));
   }
@@ -748,7 +817,8 @@ function loadModule(record, fresh) {
   record.gen = ReflectApply(compiled, undefined, [ks]);
   // Runs the prologue: the exports exist before any module of the graph
   // runs (a cycle sees them, in their TDZ until their module ran).
-  record.gen.next();
+  if (info.async) AsyncGeneratorNext(record.gen);
+  else GeneratorNext(record.gen);
 }
 
 // A syntax error V8 found in a transformed module (one acorn let through),
@@ -910,13 +980,19 @@ function evaluate(record) {
   };
   const step = () => {
     while (i < deps.length) {
-      const p = evaluate(deps[i++]);
+      let p;
+      try {
+        p = evaluate(deps[i++]);
+      } catch (e) {
+        // A dependency failed: so does every module waiting for it.
+        fail(e);
+      }
       if (p !== undefined) return PromisePrototypeThen(p, step, fail);
     }
     const gen = record.gen;
-    if (record.async) return PromisePrototypeThen(gen.next(), done, fail);
+    if (record.async) return PromisePrototypeThen(AsyncGeneratorNext(gen), done, fail);
     try {
-      gen.next();
+      GeneratorNext(gen);
     } catch (e) {
       fail(e);
     }
@@ -951,7 +1027,7 @@ function dynamicImport(specifier, referrer) {
       L.leave();
     }
     const p = evaluate(record);
-    if (p === undefined) return PromiseResolve(record.namespace);
+    if (p === undefined) return PromiseResolved(record.namespace);
     return PromisePrototypeThen(p, () => record.namespace);
   } catch (e) {
     L.hideLoaderFrames(e);
