@@ -99,26 +99,38 @@ fetch_npm_packages() {
     echo "${NPM_PACKAGES[*]}" >"$NPM_STAMP"
 }
 
-# The ES module loader's parser (acorn, the parser Node's own REPL uses),
-# pinned, installed into build/esm-parser and embedded into the prelude
-# (src/KenShell/KenShell.csproj). Stopgap until the runtime's vendored
-# package table (branch nodelib) carries it.
-ESM_PARSER_PACKAGE="acorn@8.14.0"
-ESM_PARSER_DIR="$BUILD/esm-parser"
-fetch_esm_parser() {
-    if [[ -f "$ESM_PARSER_DIR/.package" && "$(cat "$ESM_PARSER_DIR/.package")" == "$ESM_PARSER_PACKAGE" ]]; then
-        return
+# The runtime's vendored npm packages (src/KenShell/Runtime/vendor: pinned
+# in package.json + package-lock.json): `npm ci` into build/runtime-npm when
+# missing or when the lock changed, then vendor/generate.js makes
+# build/runtime-npm/vendored.js, the prelude section 705 the csproj embeds
+# (the sources of every file the packages need, in every heap).
+RUNTIME_VENDOR="$ROOT/src/KenShell/Runtime/vendor"
+RUNTIME_NPM_DIR="$BUILD/runtime-npm"
+
+build_runtime_npm() {
+    local lock_hash gen_hash
+    lock_hash="$(cat "$RUNTIME_VENDOR/package.json" "$RUNTIME_VENDOR/package-lock.json" | sha256sum | cut -c1-64)"
+    if [[ ! -d "$RUNTIME_NPM_DIR/node_modules" || ! -f "$RUNTIME_NPM_DIR/.lock" || "$(cat "$RUNTIME_NPM_DIR/.lock")" != "$lock_hash" ]]; then
+        if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+            log "error: node and npm are needed to build kenshell's runtime (vendored npm packages in src/KenShell/Runtime/vendor)"
+            exit 1
+        fi
+        log "installing the runtime's vendored npm packages (npm ci into build/runtime-npm)"
+        rm -rf "$RUNTIME_NPM_DIR"
+        mkdir -p "$RUNTIME_NPM_DIR"
+        cp "$RUNTIME_VENDOR/package.json" "$RUNTIME_VENDOR/package-lock.json" "$RUNTIME_NPM_DIR/"
+        if ! (cd "$RUNTIME_NPM_DIR" && npm ci --no-audit --no-fund --ignore-scripts >"$BUILD/runtime-npm-install.log" 2>&1); then
+            cat "$BUILD/runtime-npm-install.log" >&2
+            log "error: npm ci of the runtime's vendored packages failed (log: build/runtime-npm-install.log)"
+            exit 1
+        fi
+        echo "$lock_hash" >"$RUNTIME_NPM_DIR/.lock"
     fi
-    log "installing the ES module parser $ESM_PARSER_PACKAGE (into build/esm-parser)"
-    rm -rf "$ESM_PARSER_DIR"
-    mkdir -p "$ESM_PARSER_DIR"
-    echo '{ "name": "kenshell-esm-parser", "private": true }' >"$ESM_PARSER_DIR/package.json"
-    if ! (cd "$ESM_PARSER_DIR" && npm install --no-audit --no-fund --save-exact "$ESM_PARSER_PACKAGE" >"$BUILD/esm-parser-install.log" 2>&1); then
-        cat "$BUILD/esm-parser-install.log" >&2
-        log "error: npm install $ESM_PARSER_PACKAGE failed; ES modules need it"
-        exit 1
+    gen_hash="$(cat "$RUNTIME_NPM_DIR/.lock" "$RUNTIME_VENDOR/generate.js" | sha256sum | cut -c1-64)"
+    if [[ ! -f "$RUNTIME_NPM_DIR/vendored.js" || ! -f "$RUNTIME_NPM_DIR/.generated" || "$(cat "$RUNTIME_NPM_DIR/.generated")" != "$gen_hash" ]]; then
+        node "$RUNTIME_VENDOR/generate.js" "$RUNTIME_NPM_DIR" "$RUNTIME_NPM_DIR/vendored.js"
+        echo "$gen_hash" >"$RUNTIME_NPM_DIR/.generated"
     fi
-    echo "$ESM_PARSER_PACKAGE" >"$ESM_PARSER_DIR/.package"
 }
 
 build_dotnet() {
@@ -129,7 +141,7 @@ build_dotnet() {
 build_all() {
     fetch_libnode
     build_native
-    fetch_esm_parser
+    build_runtime_npm
     build_dotnet
     touch "$BUILD/.built"   # the launcher rebuilds when sources are newer than this
 }

@@ -37,6 +37,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <cmath>
+#include <utility>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -71,16 +72,19 @@ std::string ReadFileOrDie(const std::string& path) {
 }
 
 // The runtime exactly as src/KenShell/Runtime/Prelude.cs builds it:
-// inspect.js, then the prelude's sections in the order of their names.
+// inspect.js, then the prelude's sections in the order of their names
+// (with the generated section 705, the vendored npm packages, that build.sh
+// writes to build/runtime-npm/vendored.js).
 std::string RuntimeSource(const std::string& root) {
     const std::string runtime = root + "/src/KenShell/Runtime/";
-    std::vector<std::string> sections;
+    std::vector<std::pair<std::string, std::string>> sections;  // name, path
     for (const auto& entry : std::filesystem::directory_iterator(runtime + "prelude")) {
-        if (entry.path().extension() == ".js") sections.push_back(entry.path().string());
+        if (entry.path().extension() == ".js") sections.emplace_back(entry.path().filename().string(), entry.path().string());
     }
+    sections.emplace_back("705-vendored.js", root + "/build/runtime-npm/vendored.js");
     std::sort(sections.begin(), sections.end());
     std::string source = "(function (host) {\n'use strict';\n" + ReadFileOrDie(runtime + "inspect.js") + "\n";
-    for (const std::string& section : sections) source += ReadFileOrDie(section);
+    for (const auto& section : sections) source += ReadFileOrDie(section.second);
     return source + "\n})";
 }
 

@@ -14,12 +14,15 @@ namespace KenShell.Runtime;
 /// runtime (console, timers, messaging, modules, ...) is a file of its own;
 /// they share one function scope, so a later section may use what an
 /// earlier one declared, and 900-hooks.js, which returns the hooks, comes
-/// last.
+/// last. One section is generated rather than kept in prelude/: 705, the
+/// sources of the vendored npm packages (build/runtime-npm/vendored.js,
+/// embedded under the name prelude/705-vendored.js by the csproj, so the
+/// order of names puts it right after 700-modules.js).
 /// </remarks>
 public static class Prelude
 {
     public static string Source { get; } =
-        "(function (host) {\n'use strict';\n" + Read("inspect.js") + "\n" + EsmParser() + ReadPrelude() + "\n})";
+        "(function (host) {\n'use strict';\n" + Read("inspect.js") + "\n" + ReadPrelude() + "\n})";
 
     private const string PreludePrefix = "KenShell.Runtime.prelude.";
 
@@ -31,18 +34,6 @@ public static class Prelude
             .ToArray();
         if (names.Length == 0) throw new InvalidOperationException("the embedded prelude sections are missing");
         return string.Concat(names.Select(name => Read(name[PreludePrefix.Length..], PreludePrefix)));
-    }
-
-    // The ES module parser's source (acorn, embedded by the build) as a
-    // string constant: the module loader compiles it in the heap the first
-    // time an ES module is parsed, so a store that never imports pays only
-    // for the string. null when the build did not embed it.
-    private static string EsmParser()
-    {
-        using Stream? stream = typeof(Prelude).Assembly.GetManifestResourceStream("KenShell.Runtime.esm-parser.acorn.js");
-        if (stream is null) return "const ESM_PARSER_SOURCE = null;\n";
-        using var reader = new StreamReader(stream);
-        return "const ESM_PARSER_SOURCE = " + System.Text.Json.JsonSerializer.Serialize(reader.ReadToEnd()) + ";\n";
     }
 
     private static string Read(string name, string prefix = "KenShell.Runtime.")

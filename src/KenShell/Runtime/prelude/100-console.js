@@ -66,15 +66,18 @@ function formatDuration(ms) {
 }
 
 // Node's internal/cli_table.
+// The box-drawing characters are written as \u escapes: a script with any
+// character above U+00FF is stored by V8 two bytes per character, and the
+// prelude's source is kept in every heap.
 function renderTable(head, columns) {
   const renderRow = (row, widths) => {
-    let out = '│ ';
+    let out = '\u2502 ';
     for (let i = 0; i < row.length; i++) {
       const cell = row[i];
       out += cell + call(StringRepeat, ' ', MathCeil(widths[i] - getStringWidth(cell, true)));
-      if (i !== row.length - 1) out += ' │ ';
+      if (i !== row.length - 1) out += ' \u2502 ';
     }
-    return out + ' │';
+    return out + ' \u2502';
   };
   const rows = [];
   const widths = [];
@@ -92,11 +95,11 @@ function renderTable(head, columns) {
     }
   }
   const divider = [];
-  for (let i = 0; i < widths.length; i++) divider[i] = call(StringRepeat, '─', widths[i] + 2);
-  let result = '┌' + call(ArrayJoin, divider, '┬') + '┐\n' + renderRow(head, widths) + '\n' +
-    '├' + call(ArrayJoin, divider, '┼') + '┤\n';
+  for (let i = 0; i < widths.length; i++) divider[i] = call(StringRepeat, '\u2500', widths[i] + 2);
+  let result = '\u250c' + call(ArrayJoin, divider, '\u252c') + '\u2510\n' + renderRow(head, widths) + '\n' +
+    '\u251c' + call(ArrayJoin, divider, '\u253c') + '\u2524\n';
   for (let j = 0; j < rows.length; j++) result += renderRow(rows[j], widths) + '\n';
-  return result + '└' + call(ArrayJoin, divider, '┴') + '┘';
+  return result + '\u2514' + call(ArrayJoin, divider, '\u2534') + '\u2518';
 }
 
 // Node's ERR_CONSOLE_WRITABLE_STREAM and ERR_INVALID_ARG_TYPE carry a code.

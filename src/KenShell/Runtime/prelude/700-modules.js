@@ -47,6 +47,8 @@ const BUILTIN_LOADING = { __proto__: null };
 // What the ES module loader (790-esm.js) uses of this section, set at the
 // end of the block below.
 let cjsLoader = null;
+// requireVendored(request): see the end of the block below.
+let requireVendored;
 {
 const ObjectPrototypeHasOwnProperty = uncurry(Object.prototype.hasOwnProperty);
 const StringPrototypeLastIndexOf = uncurry(String.prototype.lastIndexOf);
@@ -151,12 +153,43 @@ function nodeModulePaths(dir) {
   return out;
 }
 
+// ---- vendored npm packages (section 705, VENDORED_SOURCES): a read-only
+// virtual tree under VENDOR_ROOT, answered from the heap, never the disk
+// nor the tape, so every heap has the same code whatever is installed.
+const VENDOR_ROOT = '/kenshell:vendor';
+let vendorDirs = null;
+function vendorRelative(path) {
+  if (path === VENDOR_ROOT) return '';
+  return StringPrototypeStartsWith(path, VENDOR_ROOT + '/') ? StringPrototypeSlice(path, VENDOR_ROOT.length + 1) : null;
+}
+function vendorStat(rel) {
+  if (call(MapHas, VENDORED_SOURCES, rel)) return 'file';
+  if (vendorDirs === null) {
+    // Every folder holding a vendored file (built on first use, then kept
+    // in the heap with the rest).
+    vendorDirs = new MapCtor();
+    call(MapSet, vendorDirs, '', true);
+    const it = MapPrototypeEntries(VENDORED_SOURCES);
+    for (let step = MapIteratorNext(it); !step.done; step = MapIteratorNext(it)) {
+      let dir = step.value[0];
+      for (let i = StringPrototypeLastIndexOf(dir, '/'); i > 0; i = StringPrototypeLastIndexOf(dir, '/')) {
+        dir = StringPrototypeSlice(dir, 0, i);
+        if (call(MapHas, vendorDirs, dir)) break;
+        call(MapSet, vendorDirs, dir, true);
+      }
+    }
+  }
+  return call(MapHas, vendorDirs, rel) ? 'dir' : null;
+}
+
 // ---- the filesystem, through the tape. Within one outermost require call
 // answers are cached (Node caches stat and package.json reads too); the
 // cache is dropped when that call returns, so a later turn looks again.
 let fsCache = null;
 let requireDepth = 0;
 function fsStat(path) {
+  const rel = vendorRelative(path);
+  if (rel !== null) return vendorStat(rel);
   const key = 's' + path;
   if (fsCache !== null && call(MapHas, fsCache, key)) return call(MapGet, fsCache, key);
   const answer = host.fsQuery('stat', path);
@@ -164,9 +197,15 @@ function fsStat(path) {
   return answer;
 }
 function fsRead(path) {
+  const rel = vendorRelative(path);
+  if (rel !== null) {
+    const text = call(MapGet, VENDORED_SOURCES, rel);
+    return text === undefined ? null : text;
+  }
   return host.fsQuery('read', path);
 }
 function fsRealpath(path) {
+  if (vendorRelative(path) !== null) return path;
   const key = 'r' + path;
   if (fsCache !== null && call(MapHas, fsCache, key)) return call(MapGet, fsCache, key);
   const answer = host.fsQuery('realpath', path) || path;
@@ -409,7 +448,10 @@ function resolveFilename(request, parent, fromDir) {
     throw notFound(request, parent);
   }
   const dirs = nodeModulePaths(fromDir);
+  // A vendored module resolves within the vendored tree only.
+  const vendored = vendorRelative(fromDir) !== null;
   for (let i = 0; i < dirs.length; i++) {
+    if (vendored && vendorRelative(dirs[i]) === null) continue;
     if (fsStat(dirs[i]) !== 'dir') continue;
     const viaExports = resolveExports(dirs[i], request);
     if (viaExports) return viaExports;
@@ -436,6 +478,12 @@ Module.prototype.require = function require(id) { return requireFrom(this, id); 
 // (from-directory + request -> filename) lets a require of a loaded module
 // answer without looking at the disk.
 const moduleCache = { __proto__: null };
+// Vendored modules are kenshell's, as Node's built-ins are Node's: they are
+// not in require.cache.
+const vendorModuleCache = { __proto__: null };
+function cacheFor(filename) {
+  return vendorRelative(filename) !== null ? vendorModuleCache : moduleCache;
+}
 const resolveCache = new MapCtor();
 
 // At the prompt: Node's REPL module.
@@ -458,7 +506,7 @@ function resolveFrom(module, request) {
   if (module === replModule) replModule.paths = nodeModulePaths(fromDir + '/repl');
   const key = fromDir + '\0' + request;
   const known = call(MapGet, resolveCache, key);
-  if (known !== undefined && moduleCache[known] !== undefined) return known;
+  if (known !== undefined && cacheFor(known)[known] !== undefined) return known;
   const filename = resolveFilename(request, module, fromDir);
   call(MapSet, resolveCache, key, filename);
   return filename;
@@ -478,7 +526,8 @@ function requireFrom(parent, request) {
   requireDepth++;
   try {
     const filename = resolveFrom(parent, request);
-    const cached = moduleCache[filename];
+    const cache = cacheFor(filename);
+    const cached = cache[filename];
     if (cached !== undefined) {
       addChild(parent, cached);
       return cached.exports;
@@ -486,7 +535,7 @@ function requireFrom(parent, request) {
     const module = new Module(filename, parent);
     module.filename = filename;
     module.paths = nodeModulePaths(module.path);
-    moduleCache[filename] = module;
+    cache[filename] = module;
     addChild(parent, module);
     let ok = false;
     try {
@@ -497,7 +546,7 @@ function requireFrom(parent, request) {
       throw e;
     } finally {
       if (!ok) {
-        delete moduleCache[filename];
+        delete cache[filename];
         const children = parent.children;
         if (ArrayIsArray(children) && children.length > 0 && children[children.length - 1] === module) children.length--;
       }
@@ -675,6 +724,11 @@ cjsLoader = {
   enter() { if (requireDepth === 0) fsCache = new MapCtor(); requireDepth++; },
   leave() { requireDepth--; if (requireDepth === 0) fsCache = null; },
 };
+// The exports of a vendored package's module (request as from a module at
+// the vendored tree's root, e.g. 'buffer/' or 'acorn'), loaded on first use.
+const vendorModule = new Module(VENDOR_ROOT + '/index.js', null);
+vendorModule.filename = vendorModule.id;
+requireVendored = function requireVendored(request) { return requireFrom(vendorModule, request); };
 
 const replRequire = makeRequire(replModule);
 ObjectDefineProperty(globalThis, 'require', { __proto__: null, value: replRequire, writable: true, enumerable: false, configurable: true });

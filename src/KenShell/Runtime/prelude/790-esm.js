@@ -115,18 +115,11 @@ function withPristineBuiltins(fn) {
   }
 }
 
-// ---- the parser, compiled in the heap on first use
+// ---- the parser: acorn, vendored (src/KenShell/Runtime/vendor), its
+// source in the heap, compiled on first use.
 let acornModule = null;
 function parser() {
-  if (acornModule !== null) return acornModule;
-  // eslint-disable-next-line no-undef
-  const source = typeof ESM_PARSER_SOURCE === 'string' ? ESM_PARSER_SOURCE : null;
-  if (source === null) throw new ErrorCtor('kenshell: this build has no ES module parser (build.sh installs acorn)');
-  const compiled = host.compileFunction(source, 'kenshell:acorn');
-  if (ArrayIsArray(compiled)) throw compiled[0];
-  const module = { __proto__: null, exports: {} };
-  ReflectApply(compiled, module.exports, [module.exports, undefined, module, 'kenshell:acorn', '/']);
-  acornModule = module.exports;
+  if (acornModule === null) acornModule = requireVendored('acorn');
   return acornModule;
 }
 
