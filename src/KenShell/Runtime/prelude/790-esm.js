@@ -759,7 +759,10 @@ function loadCommonJS(record, parentName) {
 }
 function loadBuiltin(record, spec) {
   const exports = requireBuiltin(StringPrototypeSlice(record.key, 5));
-  if (exports === undefined) throw L.builtinError(spec);
+  if (exports === undefined) {
+    throw L.codedError(ErrorCtor, 'ERR_UNKNOWN_BUILTIN_MODULE',
+      `Node's built-in module '${StringPrototypeSlice(record.key, 5)}' is not provided by kenshell yet (import('${spec}'))`);
+  }
   exportsRecord(record, exports);
 }
 function exportsRecord(record, exports) {
