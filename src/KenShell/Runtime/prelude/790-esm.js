@@ -22,6 +22,7 @@
 // tape). import() reaches the loader through V8's dynamic-import callback,
 // which the native shell sets on every isolate (hook `dynamicImport`).
 let esmImport = null;
+let esmReplImportError = null;
 {
 const ProxyCtor = Proxy;
 const ObjectKeys = Object.keys;
@@ -1031,4 +1032,44 @@ function dynamicImport(specifier, referrer) {
   }
 }
 esmImport = dynamicImport;
+
+// `import x from 'y'` typed at the prompt: as Node's REPL, the error says
+// so and spells out the import() to use instead (built from the line the
+// error is on).
+esmReplImportError = function replImportError(error, sourceLine) {
+  if (host.typeTag(error) !== 'error' || typeof sourceLine !== 'string') return;
+  const desc = ObjectGetOwnPropertyDescriptor(error, 'message');
+  if (desc === undefined || desc.value !== 'Cannot use import statement outside a module') return;
+  let suggestion = '';
+  try {
+    const ast = withPristineBuiltins(() => parser().parse(sourceLine, { __proto__: null, ecmaVersion: 'latest', sourceType: 'module' }));
+    for (let i = 0; i < ast.body.length; i++) {
+      const node = ast.body[i];
+      if (node.type !== 'ImportDeclaration') continue;
+      const from = `await import(${JSONStringify(`${node.source.value}`)});`;
+      let names = '';
+      let namespace = null;
+      for (let j = 0; j < node.specifiers.length; j++) {
+        const spec = node.specifiers[j];
+        if (spec.type === 'ImportNamespaceSpecifier') { namespace = spec.local.name; continue; }
+        const imported = spec.type === 'ImportDefaultSpecifier' ? 'default' : exportName(spec.imported);
+        const part = imported === spec.local.name ? imported : `${imported}: ${spec.local.name}`;
+        names += names === '' ? part : ', ' + part;
+      }
+      if (namespace !== null) suggestion += `const ${namespace} = ${from}`;
+      else if (names === '') suggestion += from;
+      else suggestion += `const { ${names} } = ${from}`;
+    }
+  } catch {
+    // Not a whole import on this line: no suggestion.
+  }
+  const message = `Cannot use import statement inside the Node.js REPL, alternatively use dynamic import: ${suggestion}`;
+  const stack = error.stack;
+  ObjectDefineProperty(error, 'message', { __proto__: null, value: message, writable: true, enumerable: false, configurable: true });
+  if (typeof stack === 'string') {
+    const cut = StringPrototypeIndexOf(stack, '\n');
+    const rest = cut < 0 ? '' : StringPrototypeSlice(stack, cut);
+    ObjectDefineProperty(error, 'stack', { __proto__: null, value: `SyntaxError: ${message}${rest}`, writable: true, enumerable: false, configurable: true });
+  }
+};
 }

@@ -220,6 +220,7 @@ return {
     return esmImport(specifier, referrer);
   },
   syntaxError(error, sourceLine, startColumn, endColumn) {
+    esmReplImportError(error, sourceLine);
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
     flushWarnings();
   },
