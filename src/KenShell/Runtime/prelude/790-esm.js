@@ -605,6 +605,7 @@ function newRecord(key, filename, kind) {
     info: null,
     gen: null,
     pending: undefined,
+    active: false,
   };
   record.namespace = makeNamespace(record);
   return record;
@@ -958,7 +959,10 @@ function forget(record) {
   call(MapDelete, registry, record.key);
 }
 function evaluate(record) {
-  if (record.status === 'evaluated' || record.status === 'evaluating') return record.pending;
+  if (record.status === 'evaluated') return record.pending;
+  // A module evaluating further up this chain (a cycle) is not waited for;
+  // one that is waiting for its own dependencies or body is.
+  if (record.status === 'evaluating') return record.active ? undefined : record.pending;
   record.status = 'evaluating';
   const deps = record.deps;
   let i = 0;
@@ -976,6 +980,14 @@ function evaluate(record) {
     record.gen = null;
   };
   const step = () => {
+    record.active = true;
+    try {
+      return steps();
+    } finally {
+      record.active = false;
+    }
+  };
+  const steps = () => {
     while (i < deps.length) {
       let p;
       try {
