@@ -52,7 +52,7 @@ public sealed class ModuleFixtureTests : IDisposable
         KenshellResult result = _project.Run(
             "const E = (f) => { try { f(); return 'loaded' } catch (e) { return `${e.code}|${e.message}` } }\n" +
             "E(() => require('fs'))\n" +
-            "E(() => require('node:path'))\n" +
+            "E(() => require('node:zlib'))\n" +
             "E(() => require('node:test'))\n" +
             "E(() => require('test'))\n" +
             "require.resolve('util')\n" +
@@ -63,7 +63,7 @@ public sealed class ModuleFixtureTests : IDisposable
         [
             "undefined",
             "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'fs' is not provided by kenshell yet (require('fs'))\"",
-            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'path' is not provided by kenshell yet (require('node:path'))\"",
+            "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'zlib' is not provided by kenshell yet (require('node:zlib'))\"",
             "\"ERR_UNKNOWN_BUILTIN_MODULE|Node's built-in module 'test' is not provided by kenshell yet (require('node:test'))\"",
             // Without the prefix, 'test' is an ordinary package name (as in Node).
             "\"MODULE_NOT_FOUND|Cannot find module 'test'\\nRequire stack:\\n- <repl>\"",

@@ -160,7 +160,10 @@ const VENDOR_ROOT = '/kenshell:vendor';
 let vendorDirs = null;
 function vendorRelative(path) {
   if (path === VENDOR_ROOT) return '';
-  return StringPrototypeStartsWith(path, VENDOR_ROOT + '/') ? StringPrototypeSlice(path, VENDOR_ROOT.length + 1) : null;
+  if (!StringPrototypeStartsWith(path, VENDOR_ROOT + '/')) return null;
+  // Normalized: 'buffer/' (the npm package rather than the built-in) ends
+  // in a slash, and a folder's 'index' is then looked for after '//'.
+  return ArrayPrototypeJoin(normalizeParts(StringPrototypeSplit(StringPrototypeSlice(path, VENDOR_ROOT.length + 1), '/'), []), '/');
 }
 function vendorStat(rel) {
   if (call(MapHas, VENDORED_SOURCES, rel)) return 'file';
@@ -205,7 +208,8 @@ function fsRead(path) {
   return host.fsQuery('read', path);
 }
 function fsRealpath(path) {
-  if (vendorRelative(path) !== null) return path;
+  const rel = vendorRelative(path);
+  if (rel !== null) return rel === '' ? VENDOR_ROOT : VENDOR_ROOT + '/' + rel;
   const key = 'r' + path;
   if (fsCache !== null && call(MapHas, fsCache, key)) return call(MapGet, fsCache, key);
   const answer = host.fsQuery('realpath', path) || path;
@@ -534,6 +538,8 @@ function requireFrom(parent, request) {
     }
     const module = new Module(filename, parent);
     module.filename = filename;
+    // Vendored code reads its `process` from here (vendor/generate.js).
+    if (cache === vendorModuleCache) hidden(module, '__kenshellProcess', vendorProcess);
     module.paths = nodeModulePaths(module.path);
     cache[filename] = module;
     addChild(parent, module);

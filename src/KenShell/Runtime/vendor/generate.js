@@ -101,6 +101,25 @@ while (queue.length > 0) {
   }
 }
 
+// `process`: vendored code written for bundlers reads Node's `process`
+// (process.env.NODE_DEBUG, process.emitWarning...), which bundlers provide
+// as a module-scoped shim. So does kenshell: a file that reads it gets
+// `var process = module.__kenshellProcess;` (the loader's shim) inserted
+// after its directive prologue ('use strict' stays first), on the same
+// line, so every line number stays as in the package.
+const usesProcess = /\btypeof\s+process\b|(?<![.\w$])process\s*\./;
+const acorn = require(require.resolve('acorn', { paths: [root] }));
+for (const [rel, source] of files) {
+  if (!/\.c?js$/.test(rel) || !usesProcess.test(source)) continue;
+  const program = acorn.parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
+  let at = 0;
+  for (const node of program.body) {
+    if (node.type !== 'ExpressionStatement' || typeof node.directive !== 'string') break;
+    at = node.end;
+  }
+  files.set(rel, source.slice(0, at) + (at === 0 ? '' : ' ') + 'var process = module.__kenshellProcess;' + source.slice(at));
+}
+
 // package.json files: the fields the loader's resolution reads.
 const packages = [];
 for (const dir of [...packageDirs].sort()) {

@@ -1,0 +1,61 @@
+using KenShell.Tests.Support;
+using Xunit;
+
+namespace KenShell.Tests.NodeLib;
+
+/// <summary>
+/// Node's built-in modules (path, util, events, buffer, assert, url,
+/// querystring, string_decoder, punycode, timers, crypto) and the
+/// web-platform globals (TextEncoder/TextDecoder, URL, structuredClone,
+/// atob/btoa, AbortController, EventTarget, DOMException, Blob) against the
+/// real thing: every case of tests/fixtures/nodelib/cases.txt is typed into
+/// a kenshell as record.js typed it into `node -i`, and must print what
+/// Node 20 printed (node-output.txt); the cases that wait
+/// (tests/fixtures/nodelib/async.js) run as a program in kenshell and in
+/// `node` (async-node-output.txt). The working directory is written as
+/// &lt;DIR&gt;.
+/// </summary>
+public sealed class NodeLibFixtureTests : IDisposable
+{
+    private readonly ModuleProject _project = new();
+
+    [Fact]
+    public void EveryCasePrintsWhatNodePrinted()
+    {
+        List<RecordedCases.Case> cases = RecordedCases.Load("nodelib/cases.txt");
+        Dictionary<string, string> recorded = RecordedCases.LoadOutputs("nodelib/node-output.txt");
+        Assert.True(cases.Count >= 70, $"only {cases.Count} cases");
+        string input = string.Concat(cases.Select(c => string.Join("\n", c.Lines) + $"\n'#=== {c.Name}'\n"));
+        KenshellResult result = _project.Run(input);
+        Assert.Equal(0, result.ExitCode);
+
+        string rest = result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal);
+        var failures = new List<string>();
+        foreach (RecordedCases.Case c in cases)
+        {
+            string marker = $"'#=== {c.Name}'\n";
+            int at = rest.IndexOf(marker, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"case '{c.Name}': its marker never came back\n{result}");
+            string actual = rest[..at];
+            rest = rest[(at + marker.Length)..];
+            string expected = recorded[c.Name];
+            if (actual != expected)
+                failures.Add($"case '{c.Name}':\n--- node\n{expected}--- kenshell\n{actual}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ from node -i:\n\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void TheCasesThatWaitPrintWhatNodePrinted()
+    {
+        _project.CopyFrom(KenshellPaths.Fixture("nodelib"));
+        string expected = File.ReadAllText(KenshellPaths.Fixture("nodelib/async-node-output.txt"));
+        expected = expected[(expected.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+        using Kenshell shell = _project.Start(_project.File("async.js"), "--wait");
+        KenshellResult result = shell.WaitForExit(Kenshell.DefaultTimeout);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expected, result.Stdout);
+    }
+
+    public void Dispose() => _project.Dispose();
+}
