@@ -344,8 +344,9 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label, int 
                 start_column = end_column = tail->Length();  // UTF-16 units, as V8's columns
             }
             Local<Value> argv[] = {exception, line, v8::Integer::New(isolate_, start_column),
-                                   v8::Integer::New(isolate_, end_column)};
-            CallHook(context, "syntaxError", 4, argv);
+                                   v8::Integer::New(isolate_, end_column),
+                                   v8::Boolean::New(isolate_, program)};
+            CallHook(context, "syntaxError", 5, argv);
         } else {
             status = KENV8_THREW;
             Local<Value> argv[] = {exception, program ? ProgramErrorHeader(context, exception, message)

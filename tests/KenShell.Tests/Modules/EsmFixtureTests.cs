@@ -74,5 +74,42 @@ public sealed class EsmFixtureTests : IDisposable
         Assert.Equal("'fixed'", shell.Eval("(await import('./user.mjs')).default"));
     }
 
+    [Fact]
+    public void AnMjsFileRunsAsAModuleProgram()
+    {
+        _project.Write("lib.mjs", "export const greet = (name) => `hello ${name}`;\n");
+        _project.Write("main.mjs", "#!/usr/bin/env kenshell\nimport { greet } from './lib.mjs';\nconsole.log(greet('module'), import.meta.url.endsWith('/main.mjs'));\nawait null;\nglobalThis.ranMain = true;\n");
+        using (Kenshell shell = _project.Start(_project.File("main.mjs")))
+        {
+            KenshellResult r = shell.WaitForExit(Kenshell.DefaultTimeout);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Equal("hello module true\n", r.Stdout);
+        }
+        Assert.Equal("[ true, 'hello again' ]", _project.Run("[ranMain, (await import('./lib.mjs')).greet('again')]\n").StdoutLines[^1]);
+    }
+
+    [Fact]
+    public void AnMjsProgramThatThrowsSaysWhereAsNodeDoes()
+    {
+        _project.Write("fails.mjs", "const x = 1;\nthrow new Error('boom');\n");
+        using Kenshell shell = _project.Start(_project.File("fails.mjs"));
+        KenshellResult r = shell.WaitForExit(Kenshell.DefaultTimeout);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"Error: boom\n    at file://{_project.File("fails.mjs")}:2:7", r.Stderr);
+    }
+
+    [Fact]
+    public void AnImportStatementInAScriptFileIsNotAReplError()
+    {
+        // A .js program is a classic script, as for node with no "type": the
+        // error is V8's, without the REPL's import() suggestion.
+        _project.Write("static.js", "import x from './x.mjs';\n");
+        using Kenshell shell = _project.Start(_project.File("static.js"));
+        KenshellResult r = shell.WaitForExit(Kenshell.DefaultTimeout);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("SyntaxError: Cannot use import statement outside a module", r.Stdout + r.Stderr);
+        Assert.DoesNotContain("REPL", r.Stdout + r.Stderr);
+    }
+
     public void Dispose() => _project.Dispose();
 }

@@ -606,6 +606,7 @@ function newRecord(key, filename, kind) {
     gen: null,
     pending: undefined,
     active: false,
+    exportSet: null,
   };
   record.namespace = makeNamespace(record);
   return record;
@@ -616,7 +617,7 @@ function newRecord(key, filename, kind) {
 // value is the live binding; assigning or deleting throws.
 function makeNamespace(record) {
   const target = { __proto__: null };
-  const isExport = (key) => typeof key === 'string' && record.names !== null && ReflectGetOwnPropertyDescriptor(record.bindings, key) !== undefined;
+  const isExport = (key) => typeof key === 'string' && record.exportSet !== null && record.exportSet[key] === true;
   const handler = {
     __proto__: null,
     get(t, key) {
@@ -650,6 +651,9 @@ function makeNamespace(record) {
 function sealNamespace(record) {
   const names = record.names;
   const target = record.target;
+  const exportSet = { __proto__: null };
+  for (let i = 0; i < names.length; i++) exportSet[names[i]] = true;
+  record.exportSet = exportSet;
   for (let i = 0; i < names.length; i++) {
     ObjectDefineProperty(target, names[i], { __proto__: null, value: undefined, writable: true, enumerable: true, configurable: false });
   }
@@ -791,6 +795,7 @@ function loadModule(record, fresh) {
   record.info = info;
   // Named by its URL, as Node names an ES module in stack traces.
   const compiled = host.compileScript(info.code, record.url);
+  info.code = null; // V8's script keeps the source; the record need not
   if (ArrayIsArray(compiled)) throw compileError(record.url, compiled);
   const fromDir = L.pathDirname(filename);
   const deps = record.deps;

@@ -219,8 +219,9 @@ return {
   dynamicImport(specifier, referrer) {
     return esmImport(specifier, referrer);
   },
-  syntaxError(error, sourceLine, startColumn, endColumn) {
-    esmReplImportError(error, sourceLine);
+  // `program`: the input is a whole script file (kenshell ADDR FILE.js).
+  syntaxError(error, sourceLine, startColumn, endColumn, program) {
+    if (program !== true) esmReplImportError(error, sourceLine);
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
     flushWarnings();
   },
