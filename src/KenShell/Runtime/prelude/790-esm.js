@@ -1,10 +1,10 @@
 // -------------------------------------------------------------- ES modules
 // import(), and static import/export in files that are ES modules, without
 // V8's module objects (they do not survive a snapshot). A module's source
-// is parsed with acorn (the parser Node's REPL uses; its source is a
-// string in the heap, compiled on first use) and rewritten into a
-// generator function of one parameter, compiled as a classic script named
-// after the file:
+// is parsed with acorn (the parser Node's REPL uses; vendored, its source
+// in the heap, compiled on first use) and rewritten into a generator
+// function of one parameter, compiled as a classic script named by the
+// module's file:// URL (as Node names a module in stack traces):
 //
 //   (function* (__ks$) {'use strict'; <prologue> yield; <body> })
 //
