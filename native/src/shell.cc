@@ -585,17 +585,29 @@ void Shell::OnPromiseReject(v8::PromiseRejectMessage message) {
 
 v8::MaybeLocal<v8::Promise> Shell::OnDynamicImport(Local<Context> context, Local<v8::Data> /*host_defined_options*/,
                                                    Local<Value> resource_name, Local<String> specifier,
-                                                   Local<v8::FixedArray> /*import_assertions*/) {
+                                                   Local<v8::FixedArray> import_assertions) {
     Isolate* isolate = context->GetIsolate();
     Shell* shell = From(isolate);
     v8::EscapableHandleScope scope(isolate);
     Local<v8::Promise::Resolver> resolver;
     if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return v8::MaybeLocal<v8::Promise>();
-    Local<Value> argv[] = {specifier, resource_name.IsEmpty() ? v8::Undefined(isolate).As<Value>() : resource_name};
+    // import(x, { assert: { type: 'json' } }): key, value, key, value...
+    Local<v8::Array> assertions = v8::Array::New(isolate);
+    if (!import_assertions.IsEmpty()) {
+        for (int i = 0; i < import_assertions->Length(); i++) {
+            Local<v8::Data> item = import_assertions->Get(context, i);
+            if (!item->IsValue() ||
+                assertions->Set(context, static_cast<uint32_t>(i), item.As<Value>()).IsNothing()) {
+                return v8::MaybeLocal<v8::Promise>();
+            }
+        }
+    }
+    Local<Value> argv[] = {specifier, resource_name.IsEmpty() ? v8::Undefined(isolate).As<Value>() : resource_name,
+                           assertions};
     Local<Value> result;
     {
         v8::TryCatch try_catch(isolate);
-        if (!shell->CallHook(context, "dynamicImport", 2, argv).ToLocal(&result)) {
+        if (!shell->CallHook(context, "dynamicImport", 3, argv).ToLocal(&result)) {
             if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
                 try_catch.ReThrow();
                 return v8::MaybeLocal<v8::Promise>();

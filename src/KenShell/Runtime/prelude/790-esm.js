@@ -225,13 +225,24 @@ function transform(source, filename) {
   };
   const requests = [];
   const requestIndex = new MapCtor();
-  const request = (node) => {
+  const requestTypes = [];
+  // A request is a specifier and its `with { type }` attribute, if any.
+  const request = (node, statement) => {
     const spec = `${node.value}`;
-    let index = call(MapGet, requestIndex, spec);
+    let type = null;
+    const attributes = statement.attributes;
+    if (ArrayIsArray(attributes)) {
+      for (let i = 0; i < attributes.length; i++) {
+        if (exportName(attributes[i].key) === 'type') type = `${attributes[i].value.value}`;
+      }
+    }
+    const key = type === null ? spec : spec + '\0' + type;
+    let index = call(MapGet, requestIndex, key);
     if (index === undefined) {
       index = requests.length;
       append(requests, spec);
-      call(MapSet, requestIndex, spec, index);
+      append(requestTypes, type);
+      call(MapSet, requestIndex, key, index);
     }
     return index;
   };
@@ -249,7 +260,7 @@ function transform(source, filename) {
     const node = body[i];
     switch (node.type) {
       case 'ImportDeclaration': {
-        const r = request(node.source);
+        const r = request(node.source, node);
         for (let j = 0; j < node.specifiers.length; j++) {
           const spec = node.specifiers[j];
           if (spec.type === 'ImportNamespaceSpecifier') {
@@ -266,7 +277,7 @@ function transform(source, filename) {
       }
       case 'ExportNamedDeclaration': {
         if (node.source) {
-          const r = request(node.source);
+          const r = request(node.source, node);
           for (let j = 0; j < node.specifiers.length; j++) {
             const spec = node.specifiers[j];
             const name = exportName(spec.local);
@@ -296,7 +307,7 @@ function transform(source, filename) {
         break;
       }
       case 'ExportAllDeclaration': {
-        const r = request(node.source);
+        const r = request(node.source, node);
         if (node.exported) append(reexports, [exportName(node.exported), r, null]);
         else append(stars, r);
         blank(node);
@@ -551,7 +562,7 @@ function transform(source, filename) {
   const code = `(${topLevelAwait ? 'async ' : ''}function* (__ks$) {${prologue}${out}\n})`;
   const names = [];
   for (let i = 0; i < localExports.length; i++) append(names, localExports[i][0]);
-  return { __proto__: null, code, requests, checks, localNames: names, reexports, stars, async: topLevelAwait };
+  return { __proto__: null, code, requests, requestTypes, checks, localNames: names, reexports, stars, async: topLevelAwait };
 }
 // The names a declaration exports, as [exported, local] pairs.
 function declaredNames(d, out) {
@@ -722,10 +733,7 @@ function formatOf(filename) {
   const ext = L.pathExtname(filename);
   if (ext === '.mjs') return 'esm';
   if (ext === '.cjs' || ext === '.node') return 'cjs';
-  if (ext === '.json') {
-    throw L.codedError(TypeErrorCtor, 'ERR_IMPORT_ASSERTION_TYPE_MISSING',
-      `Module "${fileUrl(filename)}" needs an import attribute of "type: json"`);
-  }
+  if (ext === '.json') return 'json';
   if (ext !== '.js' && ext !== '') {
     throw L.codedError(TypeErrorCtor, 'ERR_UNKNOWN_FILE_EXTENSION', `Unknown file extension "${ext}" for ${filename}`);
   }
@@ -736,24 +744,55 @@ function formatOf(filename) {
 // ---- loading and linking
 // The record for a specifier, loaded (with everything it imports) if new.
 // `fresh` collects the records this load created.
-function recordFor(spec, parentName, fromDir, fresh) {
+function recordFor(spec, parentName, fromDir, fresh, type) {
+  if (type !== null && type !== 'json') {
+    throw L.codedError(TypeErrorCtor, 'ERR_IMPORT_ASSERTION_TYPE_UNSUPPORTED', `Import attribute type "${type}" is unsupported`);
+  }
   const cacheKey = fromDir + '\0' + spec;
   const knownKey = call(MapGet, resolved, cacheKey);
   if (knownKey !== undefined) {
     const known = call(MapGet, registry, knownKey);
-    if (known !== undefined) return known;
+    if (known !== undefined) return checkType(known, type);
   }
   const r = resolveSpecifier(spec, parentName, fromDir);
   call(MapSet, resolved, cacheKey, r[0]);
   const existing = call(MapGet, registry, r[0]);
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) return checkType(existing, type);
+  checkType({ __proto__: null, kind: r[2], url: r[1] === null ? r[0] : fileUrl(r[1]) }, type);
   const record = newRecord(r[0], r[1], r[2]);
   call(MapSet, registry, r[0], record);
   append(fresh, record);
   if (r[2] === 'builtin') loadBuiltin(record, spec);
   else if (r[2] === 'cjs') loadCommonJS(record, parentName);
+  else if (r[2] === 'json') loadJson(record);
   else loadModule(record, fresh);
   return record;
+}
+// A JSON module needs `type: 'json'`, and only a JSON module takes it.
+function checkType(record, type) {
+  if (record.kind === 'json' && type !== 'json') {
+    throw L.codedError(TypeErrorCtor, 'ERR_IMPORT_ASSERTION_TYPE_MISSING',
+      `Module "${record.url}" needs an import attribute of type "json"`);
+  }
+  if (record.kind !== 'json' && type === 'json') {
+    throw L.codedError(TypeErrorCtor, 'ERR_IMPORT_ASSERTION_TYPE_FAILED', `Module "${record.url}" is not of type "json"`);
+  }
+  return record;
+}
+// A JSON module: its one export, default, is the parsed file.
+function loadJson(record) {
+  const text = L.fsRead(record.filename);
+  if (text === null) throw moduleNotFound(`Cannot find module '${record.filename}'`, record.url);
+  let value;
+  try {
+    value = JSONParse(L.stripBOM(text));
+  } catch (e) {
+    if (e !== null && typeof e === 'object') e.message = record.filename + ': ' + e.message;
+    throw e;
+  }
+  defineGetter(record.bindings, 'default', () => value);
+  record.names = ['default'];
+  record.status = 'evaluated';
 }
 
 // A CommonJS module or a built-in: evaluated now (to know its names);
@@ -799,7 +838,7 @@ function loadModule(record, fresh) {
   if (ArrayIsArray(compiled)) throw compileError(record.url, compiled);
   const fromDir = L.pathDirname(filename);
   const deps = record.deps;
-  for (let i = 0; i < info.requests.length; i++) append(deps, recordFor(info.requests[i], filename, fromDir, fresh));
+  for (let i = 0; i < info.requests.length; i++) append(deps, recordFor(info.requests[i], filename, fromDir, fresh, info.requestTypes[i]));
   const b = [];
   const n = [];
   for (let i = 0; i < deps.length; i++) {
@@ -1018,9 +1057,11 @@ function evaluate(record) {
   return result;
 }
 
-// import(specifier) from a script named `referrer` (a module's filename,
-// or an input's name at the prompt): a promise for the namespace.
-function dynamicImport(specifier, referrer) {
+// import(specifier) from a script named `referrer` (a module's URL or a
+// CommonJS module's filename, or an input's name at the prompt), with the
+// call's import assertions ([key, value, ...]): a promise for the
+// namespace.
+function dynamicImport(specifier, referrer, assertions) {
   let record;
   try {
     // An ES module's script is named by its URL, a CommonJS module's by
@@ -1032,7 +1073,11 @@ function dynamicImport(specifier, referrer) {
     const fresh = [];
     L.enter();
     try {
-      record = recordFor(`${specifier}`, parentName, fromDir, fresh);
+      let type = null;
+      if (ArrayIsArray(assertions)) {
+        for (let i = 0; i + 1 < assertions.length; i += 2) if (assertions[i] === 'type') type = `${assertions[i + 1]}`;
+      }
+      record = recordFor(`${specifier}`, parentName, fromDir, fresh, type);
       finishLinking(fresh);
     } catch (e) {
       for (let i = 0; i < fresh.length; i++) forget(fresh[i]);

@@ -213,11 +213,12 @@ return {
     flushWarnings();
     return 1;
   },
-  // import(specifier) in a script named `referrer` (V8's dynamic-import
-  // callback, set by the native shell): a promise for the namespace
+  // import(specifier) in a script named `referrer`, with its import
+  // assertions as [key, value, ...] (V8's dynamic-import callback, set by
+  // the native shell): a promise for the namespace
   // (prelude/790-esm.js).
-  dynamicImport(specifier, referrer) {
-    return esmImport(specifier, referrer);
+  dynamicImport(specifier, referrer, assertions) {
+    return esmImport(specifier, referrer, assertions);
   },
   // `program`: the input is a whole script file (kenshell ADDR FILE.js).
   syntaxError(error, sourceLine, startColumn, endColumn, program) {
