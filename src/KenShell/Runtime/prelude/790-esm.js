@@ -556,7 +556,8 @@ function transform(source, filename) {
   for (let i = 0; i < localExports.length; i++) {
     const local = localExports[i][1];
     const ns = call(MapGet, namespaceOf, local);
-    getters += `${JSONStringify(localExports[i][0])}: () => ${ns === undefined ? local : `__ks$.n[${ns}]`},`;
+    // A computed key: a literal "__proto__" key would set the prototype.
+    getters += `[${JSONStringify(localExports[i][0])}]: () => ${ns === undefined ? local : `__ks$.n[${ns}]`},`;
   }
   prologue += `__ks$.e({${getters}});yield;`;
   const code = `(${topLevelAwait ? 'async ' : ''}function* (__ks$) {${prologue}${out}\n})`;
