@@ -163,7 +163,7 @@ build_native() {
 }
 # Real npm packages for the module tests (tests/KenShell.Tests/Modules):
 # pinned versions, installed with npm into build/npm once.
-NPM_PACKAGES=(lodash@4.17.21 ms@2.1.3)
+NPM_PACKAGES=(lodash@4.17.21 ms@2.1.3 camelcase@8.0.0 date-fns@4.1.0)
 NPM_DIR="$BUILD/npm"
 NPM_STAMP="$NPM_DIR/.packages"
 

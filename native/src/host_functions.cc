@@ -905,6 +905,28 @@ void SetProcessText(const std::string& name, std::string value) {
 
 namespace {
 
+// A compile error as [error, line, sourceLine, startColumn, endColumn];
+// a termination (or nothing caught) goes on unwinding.
+void ReturnCompileError(const FunctionCallbackInfo<Value>& args, v8::TryCatch& try_catch) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    if (!try_catch.HasCaught() || try_catch.HasTerminated()) {
+        if (try_catch.HasCaught()) try_catch.ReThrow();
+        return;
+    }
+    Local<Value> items[] = {try_catch.Exception(), v8::Integer::New(isolate, 0), v8::String::Empty(isolate),
+    v8::Integer::New(isolate, 0), v8::Integer::New(isolate, 0)};
+    Local<v8::Message> message = try_catch.Message();
+    if (!message.IsEmpty()) {
+        items[1] = v8::Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0));
+        Local<v8::String> line;
+        if (message->GetSourceLine(context).ToLocal(&line)) items[2] = line;
+        items[3] = v8::Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0));
+        items[4] = v8::Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0));
+    }
+    args.GetReturnValue().Set(v8::Array::New(isolate, items, 5));
+}
+
 // compileFunction(source, filename): the CommonJS module wrapper, compiled
 // as Node compiles it (ScriptCompiler::CompileFunction with the parameters
 // exports, require, module, __filename, __dirname): the script is named
@@ -934,21 +956,35 @@ void HostCompileFunction(const FunctionCallbackInfo<Value>& args) {
         args.GetReturnValue().Set(fn);
         return;
     }
-    if (!try_catch.HasCaught() || try_catch.HasTerminated()) {
-        if (try_catch.HasCaught()) try_catch.ReThrow();
+    ReturnCompileError(args, try_catch);
+}
+
+// compileScript(source, filename): a classic script named after the file
+// (the ES module loader's transformed module, a function expression), run
+// and its completion value returned; a syntax error comes back as
+// compileFunction's [error, line, sourceLine, startColumn, endColumn].
+// Unlike compileFunction it adds no parameters: an ES module must not see
+// `require` or `module`.
+void HostCompileScript(const FunctionCallbackInfo<Value>& args) {
+    v8::Isolate* isolate = args.GetIsolate();
+    Local<v8::Context> context = isolate->GetCurrentContext();
+    if (!args[0]->IsString() || !args[1]->IsString()) {
+        isolate->ThrowException(v8::Exception::TypeError(
+            v8::String::NewFromUtf8Literal(isolate, "compileScript(source, filename)")));
         return;
     }
-    Local<Value> items[] = {try_catch.Exception(), v8::Integer::New(isolate, 0), v8::String::Empty(isolate),
-                            v8::Integer::New(isolate, 0), v8::Integer::New(isolate, 0)};
-    Local<v8::Message> message = try_catch.Message();
-    if (!message.IsEmpty()) {
-        items[1] = v8::Integer::New(isolate, message->GetLineNumber(context).FromMaybe(0));
-        Local<v8::String> line;
-        if (message->GetSourceLine(context).ToLocal(&line)) items[2] = line;
-        items[3] = v8::Integer::New(isolate, message->GetStartColumn(context).FromMaybe(0));
-        items[4] = v8::Integer::New(isolate, message->GetEndColumn(context).FromMaybe(0));
+    v8::ScriptOrigin origin(isolate, args[1]);
+    v8::ScriptCompiler::Source source(args[0].As<v8::String>(), origin);
+    Local<v8::Script> script;
+    {
+        v8::TryCatch try_catch(isolate);
+        if (!v8::ScriptCompiler::Compile(context, &source).ToLocal(&script)) {
+            ReturnCompileError(args, try_catch);
+            return;
+        }
     }
-    args.GetReturnValue().Set(v8::Array::New(isolate, items, 5));
+    Local<Value> result;
+    if (script->Run(context).ToLocal(&result)) args.GetReturnValue().Set(result);
 }
 
 }  // namespace
@@ -975,6 +1011,7 @@ const HostFunction* HostFunctions(size_t* count) {
         {"compileFunction", HostCompileFunction},
         {"fsCall", HostFsCall},
         {"processInfo", HostProcessInfo},
+        {"compileScript", HostCompileScript},
     };
     *count = sizeof kFunctions / sizeof kFunctions[0];
     return kFunctions;

@@ -100,6 +100,11 @@ bool Shell::Init(std::string blob, std::string* error) {
     isolate_->AddNearHeapLimitCallback(NearHeapLimit, this);
     // Unhandled rejections are reported at the end of the turn, as Node does.
     isolate_->SetPromiseRejectCallback(OnPromiseReject);
+    // import() asks the runtime's ES module loader. The callback belongs to
+    // the isolate, not to the heap, so it is set again for every process,
+    // fresh or restored: import() works the same after a restore and in a
+    // replay (the loader reads sources through the turn's tape).
+    isolate_->SetHostImportModuleDynamicallyCallback(OnDynamicImport);
     // Some allocations exhaust the heap past what NearHeapLimit can rescue
     // (one object bigger than the limit, a hash table that must double).
     // V8 then cannot go on; instead of its abort and core dump, say what
@@ -339,8 +344,9 @@ kenv8_status Shell::Eval(const char* source, size_t len, const char* label, int 
                 start_column = end_column = tail->Length();  // UTF-16 units, as V8's columns
             }
             Local<Value> argv[] = {exception, line, v8::Integer::New(isolate_, start_column),
-                                   v8::Integer::New(isolate_, end_column)};
-            CallHook(context, "syntaxError", 4, argv);
+                                   v8::Integer::New(isolate_, end_column),
+                                   v8::Boolean::New(isolate_, program)};
+            CallHook(context, "syntaxError", 5, argv);
         } else {
             status = KENV8_THREW;
             Local<Value> argv[] = {exception, program ? ProgramErrorHeader(context, exception, message)
@@ -575,6 +581,52 @@ void Shell::OnPromiseReject(v8::PromiseRejectMessage message) {
         default:
             break;
     }
+}
+
+v8::MaybeLocal<v8::Promise> Shell::OnDynamicImport(Local<Context> context, Local<v8::Data> /*host_defined_options*/,
+                                                   Local<Value> resource_name, Local<String> specifier,
+                                                   Local<v8::FixedArray> import_assertions) {
+    Isolate* isolate = context->GetIsolate();
+    Shell* shell = From(isolate);
+    v8::EscapableHandleScope scope(isolate);
+    Local<v8::Promise::Resolver> resolver;
+    if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return v8::MaybeLocal<v8::Promise>();
+    // import(x, { assert: { type: 'json' } }): key, value, key, value...
+    Local<v8::Array> assertions = v8::Array::New(isolate);
+    if (!import_assertions.IsEmpty()) {
+        for (int i = 0; i < import_assertions->Length(); i++) {
+            Local<v8::Data> item = import_assertions->Get(context, i);
+            if (!item->IsValue() ||
+                assertions->Set(context, static_cast<uint32_t>(i), item.As<Value>()).IsNothing()) {
+                return v8::MaybeLocal<v8::Promise>();
+            }
+        }
+    }
+    Local<Value> argv[] = {specifier, resource_name.IsEmpty() ? v8::Undefined(isolate).As<Value>() : resource_name,
+                           assertions};
+    Local<Value> result;
+    {
+        v8::TryCatch try_catch(isolate);
+        if (!shell->CallHook(context, "dynamicImport", 3, argv).ToLocal(&result)) {
+            if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+                try_catch.ReThrow();
+                return v8::MaybeLocal<v8::Promise>();
+            }
+            // A store whose runtime predates ES modules has no such hook.
+            Local<Value> error = try_catch.HasCaught()
+                                     ? try_catch.Exception()
+                                     : v8::Exception::Error(Str(isolate, "Not supported: this store's runtime "
+                                                                         "predates import() (create a new store)"));
+            if (resolver->Reject(context, error).IsNothing()) return v8::MaybeLocal<v8::Promise>();
+            return scope.Escape(resolver->GetPromise());
+        }
+    }
+    // The loader's own promise is import()'s result as it is: resolving
+    // another promise with it would look up its `then`, which user code
+    // may have replaced.
+    if (result->IsPromise()) return scope.Escape(result.As<v8::Promise>());
+    if (resolver->Resolve(context, result).IsNothing()) return v8::MaybeLocal<v8::Promise>();
+    return scope.Escape(resolver->GetPromise());
 }
 
 void Shell::ReportUnhandledRejections(Local<Context> context, Local<Value> turn_promise) {

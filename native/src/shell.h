@@ -93,6 +93,11 @@ private:
                             kenv8_status status, v8::Local<v8::Value> turn_promise);
     void ReportUnhandledRejections(v8::Local<v8::Context> context, v8::Local<v8::Value> turn_promise);
     static void OnPromiseReject(v8::PromiseRejectMessage message);
+    static v8::MaybeLocal<v8::Promise> OnDynamicImport(v8::Local<v8::Context> context,
+                                                       v8::Local<v8::Data> host_defined_options,
+                                                       v8::Local<v8::Value> resource_name,
+                                                       v8::Local<v8::String> specifier,
+                                                       v8::Local<v8::FixedArray> import_assertions);
     [[noreturn]] static void OnOutOfMemory(const char* location, bool is_heap_oom);
     static size_t NearHeapLimit(void* data, size_t current, size_t initial);
 

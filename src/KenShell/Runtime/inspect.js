@@ -32,7 +32,14 @@ function createInspect(internals) {
   'use strict';
 
   // ------------------------------------------------------------ host hooks
-  const typeTagOf = internals.typeTag;
+  const rawTypeTagOf = internals.typeTag;
+  // The ES module loader's namespace objects (proxies, see
+  // prelude/790-esm.js) print as V8's module namespaces do.
+  const moduleNamespaces = new WeakSet();
+  const WeakSetHas = WeakSet.prototype.has;
+  const WeakSetAdd = WeakSet.prototype.add;
+  const typeTagOf = (v) => (ReflectApply(WeakSetHas, moduleNamespaces, [v]) ? 'module' : rawTypeTagOf(v));
+  function markModuleNamespace(ns) { ReflectApply(WeakSetAdd, moduleNamespaces, [ns]); }
   const proxyTargetOf = internals.proxyTarget;
   const proxyHandlerOf = typeof internals.proxyHandler === 'function' ? internals.proxyHandler : undefined;
   const promiseStateOf = internals.promiseState;
@@ -1896,5 +1903,5 @@ function createInspect(internals) {
     return uncaughtText(err, arrow + '\n' + stack, true, options);
   }
 
-  return { inspect, formatUncaught, formatSyntaxError, formatLog, getStringWidth, replStack };
+  return { inspect, formatUncaught, formatSyntaxError, formatLog, getStringWidth, replStack, markModuleNamespace };
 }

@@ -24,12 +24,17 @@ public sealed class Completer
     private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>> _names;
     private readonly IReadOnlyList<string> _dotCommands;
 
+    private readonly Func<string> _workingDirectory;
+
     /// <param name="names">The engine's names after a path (empty path: globals).</param>
     /// <param name="dotCommands">Command names, with their leading dot.</param>
-    public Completer(Func<IReadOnlyList<string>, IReadOnlyList<string>> names, IReadOnlyList<string> dotCommands)
+    /// <param name="workingDirectory">Where module specifiers are completed from (default: the process's).</param>
+    public Completer(Func<IReadOnlyList<string>, IReadOnlyList<string>> names, IReadOnlyList<string> dotCommands,
+        Func<string>? workingDirectory = null)
     {
         _names = names;
         _dotCommands = dotCommands;
+        _workingDirectory = workingDirectory ?? Directory.GetCurrentDirectory;
     }
 
     /// <param name="beforeCursor">The line up to the cursor.</param>
@@ -42,6 +47,8 @@ public sealed class Completer
             return new CompletionResult(beforeCursor.Length - typed.Length,
                 _dotCommands.Where(c => c.StartsWith(typed, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList());
         }
+        CompletionResult? specifier = SpecifierCompleter.Complete(beforeCursor, _workingDirectory());
+        if (specifier is not null) return specifier;
         if (!TryParse(beforeCursor, out int wordStart, out string word, out List<string>? path)) return CompletionResult.None;
         List<List<string>> groups = Groups(_names(path));
         // Bare names: one list, keywords included.

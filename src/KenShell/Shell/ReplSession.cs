@@ -385,6 +385,10 @@ public sealed partial class ReplSession : IDisposable
     /// </summary>
     public int RunScript(string path, string text)
     {
+        // An .mjs file is an ES module, as for `node FILE.mjs`: the program
+        // imports it (the loader reads its source through the turn's tape).
+        if (path.EndsWith(".mjs", StringComparison.Ordinal))
+            text = $"await import({System.Text.Json.JsonSerializer.Serialize(Path.GetFullPath(path))});";
         int exit = _runner.Run(StripShebang(text), EvalMode.Program, path) == TurnOutcome.Committed &&
                    _runner.LastStatus == TurnStatus.Ok ? 0 : 1;
         bool promptShown = true;

@@ -7,10 +7,11 @@ using Xunit.Abstractions;
 namespace KenShell.Tests.Modules;
 
 /// <summary>
-/// Real npm packages (lodash 4.17.21, ms 2.1.3, installed by ./build.sh test
-/// into build/npm): loaded with require, in one turn whose log record holds
-/// the source, and still working after kill -9, rm -r node_modules and a
-/// restart.
+/// Real npm packages (lodash 4.17.21, ms 2.1.3, camelcase 8.0.0 (ES module
+/// only), date-fns 4.1.0 (CommonJS and ES module entries), installed by
+/// ./build.sh test into build/npm): loaded with require or import(), in one
+/// turn whose log record holds the source, and still working after kill -9,
+/// rm -r node_modules and a restart.
 /// </summary>
 public sealed class NpmPackageTests : IDisposable
 {
@@ -70,6 +71,53 @@ public sealed class NpmPackageTests : IDisposable
         {
             Assert.Equal("[ true, 'aBc' ]", shell.Eval("[require('lodash') === _, _.camelCase('a-bc')]"));
             Assert.Contains("ckpt_6", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void EsmPackagesImportAndSurviveWithoutNodeModules()
+    {
+        Assert.True(File.Exists(Path.Combine(KenshellPaths.NpmModules, "camelcase", "index.js")),
+            $"camelcase is not installed in {KenshellPaths.NpmModules}: ./build.sh test installs it with npm");
+        _project.CopyFrom(KenshellPaths.NpmModules, "node_modules");
+        const string day = "new Date(2020, 0, 30)";
+        using (Kenshell shell = _project.Start())
+        {
+            Assert.Equal("'fooBar'", shell.Eval("(await import('camelcase')).default('foo-bar')"));
+            Assert.Equal("'2020-02-02'", shell.Eval($"const df = await import('date-fns'); df.format(df.addDays({day}, 3), 'yyyy-MM-dd')"));
+            Assert.Equal("'2020-02-02'", shell.Eval($"const dfc = require('date-fns'); dfc.format(dfc.addDays({day}, 3), 'yyyy-MM-dd')"));
+            // The ES module entry and the CommonJS one are different modules, as in Node.
+            Assert.Equal("[ false, 'function' ]", shell.Eval("[df.format === dfc.format, typeof df.addDays]"));
+            Assert.Equal("true", shell.Eval("const cc = await import('camelcase'); cc === await import('camelcase')"));
+            // An ES-module-only package cannot be required (Node 20 before require(esm)).
+            Assert.Equal("'ERR_REQUIRE_ESM'", shell.Eval("(() => { try { require('camelcase') } catch (e) { return e.code } })()"));
+            shell.Kill9();
+        }
+
+        Directory.Delete(_project.File("node_modules"), recursive: true);
+        using (Kenshell shell = _project.Start())
+        {
+            Assert.Equal("[ true, true, 'fooBar' ]",
+                shell.Eval("[cc === await import('camelcase'), df === await import('date-fns'), cc.default('foo-bar')]"));
+            Assert.Equal("'2020-02-03'", shell.Eval($"df.format(df.addDays({day}, 4), 'yyyy-MM-dd')"));
+            Assert.DoesNotContain("diverged", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
+            shell.Send(".checkpoint");
+            string newest = Path.Combine(_project.Store, $"ken_{StoreDirectory.Address}_ckpt_8");
+            DateTime deadline = DateTime.UtcNow + Kenshell.DefaultTimeout;
+            while (!File.Exists(newest))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no checkpoint of turn 8 appeared\n{shell.Stderr}");
+                Thread.Sleep(50);
+            }
+            shell.Kill9();
+        }
+        // Restored from the checkpoint (no replay): the module records, their
+        // namespaces and the import() callback all work in the restored heap.
+        using (Kenshell shell = _project.Start())
+        {
+            Assert.Equal("[ true, true, 'fooBar', '2020-02-04' ]",
+                shell.Eval($"[cc === await import('camelcase'), (await import('date-fns')) === df, cc.default('foo-bar'), df.format(df.addDays({day}, 5), 'yyyy-MM-dd')]"));
+            Assert.Contains("ckpt_8", shell.WaitForStderr("restored turn"), StringComparison.Ordinal);
         }
     }
 

@@ -96,6 +96,28 @@ public sealed class LineEditorTerminalTests : IDisposable
     }
 
     [Fact]
+    public void TabCompletesModuleSpecifiersFromNodeModulesAndRelativePaths()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "node_modules", "tabbed-package"));
+        File.WriteAllText(Path.Combine(_dir.Path, "node_modules", "tabbed-package", "index.js"), "module.exports = 'from the package';\n");
+        File.WriteAllText(Path.Combine(_dir.Path, "tabbed-module.mjs"), "export default 'from the module';\n");
+        using var term = Start();
+        term.SendText("require('tabbed-p");
+        term.SendKeys("Tab");
+        term.WaitFor(s => LastLine(s) == "> require('tabbed-package", "a package name completed");
+        term.SendText("')");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "'from the package'", "the completed require to run");
+
+        term.SendText("(await import('./tabbed-m");
+        term.SendKeys("Tab");
+        term.WaitFor(s => LastLine(s) == "> (await import('./tabbed-module.mjs", "a relative path completed");
+        term.SendText("')).default");
+        term.SendKeys("Enter");
+        term.WaitFor(s => Lines(s)[^2] == "'from the module'", "the completed import to run");
+    }
+
+    [Fact]
     public void TabListsTheObjectsOwnPropertiesApartFromItsPrototypesAsNodeDoes()
     {
         using var term = Start(100);

@@ -44,6 +44,9 @@ function requireBuiltin(name) {
   }
 }
 const BUILTIN_LOADING = { __proto__: null };
+// What the ES module loader (790-esm.js) uses of this section, set at the
+// end of the block below.
+let cjsLoader = null;
 // requireVendored(request): see the end of the block below.
 let requireVendored;
 {
@@ -297,8 +300,11 @@ function tryPath(base, trailingSlash, request) {
 }
 
 const CONDITIONS = ['require', 'node', 'node-addons', 'default'];
+// The ES module loader resolves with Node's import conditions.
+const IMPORT_CONDITIONS = ['import', 'node', 'node-addons', 'default'];
+let activeConditions = CONDITIONS;
 function isCondition(key) {
-  for (let i = 0; i < CONDITIONS.length; i++) if (CONDITIONS[i] === key) return true;
+  for (let i = 0; i < activeConditions.length; i++) if (activeConditions[i] === key) return true;
   return false;
 }
 function invalidTarget(pkgDir, subpath, target) {
@@ -711,6 +717,28 @@ function syntaxErrorIn(filename, compiled) {
   return error;
 }
 
+cjsLoader = {
+  __proto__: null,
+  fsStat, fsRead, fsRealpath, readPackage, packageScope, ownField, stripBOM, stripShebang,
+  pathResolve, pathDirname, pathBasename, pathExtname, nodeModulePaths,
+  codedError, plainError, hideLoaderFrames, withoutRuntimeFrames, syntaxErrorIn,
+  builtinName, builtinError, isBuiltin: (name) => call(MapGet, NODE_BUILTINS, name) !== undefined,
+  requireFrom, replModule, makeRequire, Module,
+  // A package request resolved as `require` would, but with the import
+  // conditions of "exports".
+  resolveImport(request, parent, fromDir) {
+    activeConditions = IMPORT_CONDITIONS;
+    try {
+      return resolveFilename(request, parent, fromDir);
+    } finally {
+      activeConditions = CONDITIONS;
+    }
+  },
+  // Answers from the disk are cached for the length of one outermost
+  // load, as for require.
+  enter() { if (requireDepth === 0) fsCache = new MapCtor(); requireDepth++; },
+  leave() { requireDepth--; if (requireDepth === 0) fsCache = null; },
+};
 // The exports of a vendored package's module (request as from a module at
 // the vendored tree's root, e.g. 'buffer/' or 'acorn'), loaded on first use.
 const vendorModule = new Module(VENDOR_ROOT + '/index.js', null);

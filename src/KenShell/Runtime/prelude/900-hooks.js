@@ -215,7 +215,16 @@ return {
     flushWarnings();
     return 1;
   },
-  syntaxError(error, sourceLine, startColumn, endColumn) {
+  // import(specifier) in a script named `referrer`, with its import
+  // assertions as [key, value, ...] (V8's dynamic-import callback, set by
+  // the native shell): a promise for the namespace
+  // (prelude/790-esm.js).
+  dynamicImport(specifier, referrer, assertions) {
+    return esmImport(specifier, referrer, assertions);
+  },
+  // `program`: the input is a whole script file (kenshell ADDR FILE.js).
+  syntaxError(error, sourceLine, startColumn, endColumn, program) {
+    if (program !== true) esmReplImportError(error, sourceLine);
     write(STDOUT, formatSyntaxError(error, sourceLine, startColumn, endColumn));
     flushWarnings();
   },
