@@ -38,8 +38,14 @@ function createInspect(internals) {
   const moduleNamespaces = new WeakSet();
   const WeakSetHas = WeakSet.prototype.has;
   const WeakSetAdd = WeakSet.prototype.add;
-  const typeTagOf = (v) => (ReflectApply(WeakSetHas, moduleNamespaces, [v]) ? 'module' : rawTypeTagOf(v));
+  // Proxies the runtime uses to give an object Node's exotic behaviour
+  // (process.env, which is an interceptor object in Node) print as the
+  // ordinary objects they stand for; their handlers trap writes only.
+  const plainProxies = new WeakSet();
+  const typeTagOf = (v) => (ReflectApply(WeakSetHas, moduleNamespaces, [v]) ? 'module'
+    : ReflectApply(WeakSetHas, plainProxies, [v]) ? '' : rawTypeTagOf(v));
   function markModuleNamespace(ns) { ReflectApply(WeakSetAdd, moduleNamespaces, [ns]); }
+  function markPlainObject(p) { ReflectApply(WeakSetAdd, plainProxies, [p]); }
   const proxyTargetOf = internals.proxyTarget;
   const proxyHandlerOf = typeof internals.proxyHandler === 'function' ? internals.proxyHandler : undefined;
   const promiseStateOf = internals.promiseState;
@@ -1903,5 +1909,5 @@ function createInspect(internals) {
     return uncaughtText(err, arrow + '\n' + stack, true, options);
   }
 
-  return { inspect, formatUncaught, formatSyntaxError, formatLog, getStringWidth, replStack, markModuleNamespace };
+  return { inspect, formatUncaught, formatSyntaxError, formatLog, getStringWidth, replStack, markModuleNamespace, markPlainObject };
 }

@@ -106,6 +106,38 @@ public sealed class FetchTests : IDisposable
         ], r.StdoutLines);
     }
 
+    [Fact]
+    public void BlobAndFormDataBodiesAndBlobFormDataAndCloneReadersAsNodesFetch()
+    {
+        _server.Handler = r => (200, "application/json",
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["ct"] = r.ContentType ?? "", ["body"] = r.Body }), null);
+        KenshellResult r = Kenshell.Run(_dir.Path, string.Join("\n",
+            $"var e1 = await (await fetch('{_server.Url("/blob")}', {{ method: 'POST', body: new Blob(['h\u00e9'], {{ type: 'Text/X' }}) }})).json(); [e1.ct, e1.body]",
+            "const fd = new FormData(); fd.append('a', 'l1\\nl2'); fd.append('f', new Blob(['xyz'], { type: 'text/plain' }), 'f.txt'); fd.append('g', new Blob(['q'])); [fd.get('f').name, fd.get('g').name, fd.has('a'), fd.get('zz'), fd.getAll('a').length]",
+            $"var e2 = await (await fetch('{_server.Url("/form")}', {{ method: 'POST', body: fd }})).json(); const b = e2.ct.slice(e2.ct.indexOf('boundary=') + 9); [e2.ct.startsWith('multipart/form-data; boundary=----formdata-undici-0'), e2.body.split(b).length]",
+            "[e2.body.includes('Content-Disposition: form-data; name=\"a\"\\r\\n\\r\\nl1\\r\\nl2\\r\\n'), e2.body.includes('name=\"f\"; filename=\"f.txt\"\\r\\nContent-Type: text/plain\\r\\n\\r\\nxyz\\r\\n'), e2.body.includes('name=\"g\"; filename=\"blob\"\\r\\nContent-Type: application/octet-stream\\r\\n\\r\\nq\\r\\n'), e2.body.endsWith(b + '--\\r\\n')]",
+            "const bl = await new Response('hi', { headers: { 'content-type': 'Text/Plain' } }).blob(); [bl.size, bl.type, await bl.text()]",
+            "const f2 = await new Response('a=1&b=x+y%21&a=2&c', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }).formData(); [[...f2].join(';'), f2.getAll('a')]",
+            "await new Response('x').formData().catch(e => e.message)",
+            "const c = new Response('abc'); const c2 = c.clone(); [await c.text(), await c2.text(), (() => { try { c.clone() } catch (e) { return e.name } })()]",
+            "const q = new Request('http://x/', { method: 'POST', body: 'b' }); [await q.clone().text(), await q.text()]",
+            ""));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal([
+            "[ 'text/x', 'hé' ]",
+            "[ 'f.txt', 'blob', true, null, 1 ]",
+            "[ true, 5 ]",
+            "[ true, true, true, true ]",
+        ], r.StdoutLines.Take(4));
+        Assert.Equal([
+            "[ 2, 'text/plain', 'hi' ]",
+            "[ 'a,1;b,x y!;a,2;c,', [ '1', '2' ] ]",
+            "'Content-Type was not one of \"multipart/form-data\" or \"application/x-www-form-urlencoded\".'",
+            "[ 'abc', 'abc', 'TypeError' ]",
+            "[ 'b', 'b' ]",
+        ], r.StdoutLines.Skip(r.StdoutLines.Length - 5));
+    }
+
     public void Dispose()
     {
         _server.Dispose();

@@ -27,10 +27,11 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(3, r.ExitCode);
         Assert.Equal([$"[\"{PathOf("script.js")}\",\"a\",\"b\",\"--dir\",\"x\"]", "exit event 3"], r.StdoutLines);
         // The turn that called exit committed; the next start does not exit.
-        // The listener is in the heap: it runs when this shell ends too.
-        KenshellResult next = Kenshell.Run(_dir.Path, "ran\nprocess.argv.length\n");
+        // The listener belonged to the process that added it, as in Node:
+        // a later session neither lists nor runs it.
+        KenshellResult next = Kenshell.Run(_dir.Path, "ran\nprocess.argv.length\nprocess.listenerCount('exit')\n");
         Assert.Equal(0, next.ExitCode);
-        Assert.Equal(["1", "1", "exit event 0"], next.StdoutLines);
+        Assert.Equal(["1", "1", "0"], next.StdoutLines);
     }
 
     [Fact]
@@ -52,6 +53,50 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(6, r.ExitCode);
         Assert.Equal(["exiting with 6"], r.StdoutLines);
         Assert.Equal("bye 6", File.ReadAllText(PathOf("bye.txt")));
+    }
+
+    [Fact]
+    public void ExitListenersCanBeRemovedAndBelongToTheirSession()
+    {
+        KenshellResult r = Kenshell.Run(_dir.Path,
+            "const f = () => console.log('f ran'); const g = () => console.log('g ran')\n" +
+            "process.on('exit', f).on('exit', g); process.off('exit', f); process.listeners('exit').length\n" +
+            "process.on('exit', f); process.removeListener('exit', f); process.eventNames()\n");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(["undefined", "1", "[ 'exit' ]", "g ran"], r.StdoutLines);
+        // g was this session's: the next one does not run it, and may add its own.
+        KenshellResult next = Kenshell.Run(_dir.Path, "[process.listenerCount('exit'), process.eventNames()]\nprocess.once('exit', f); 1\n");
+        Assert.Equal(["[ 0, [] ]", "1", "f ran"], next.StdoutLines);
+    }
+
+    [Fact]
+    public void EnvAssignmentsBecomeStringsDeletesStayAndTheEnvironmentIsNotChanged()
+    {
+        var env = new Dictionary<string, string> { ["KEN_TEST_GONE"] = "here" };
+        KenshellResult r = Kenshell.RunWith(env, _dir.Path,
+            "process.env.N = 5; process.env.U = undefined; [typeof process.env.N, process.env.N, process.env.U]\n" +
+            "delete process.env.KEN_TEST_GONE; ['KEN_TEST_GONE' in process.env, Object.keys(process.env).includes('N')]\n" +
+            "try { process.env.S = Symbol('s') } catch (e) { e.message }\n" +
+            "try { Object.defineProperty(process.env, 'G', { get() { return 1 } }) } catch (e) { e.code }\n" +
+            "try { Object.defineProperty(process.env, 'D', { value: 1 }) } catch (e) { e.message }\n" +
+            "Object.defineProperty(process.env, 'D', { value: 2, writable: true, enumerable: true, configurable: true }); typeof process.env.D\n" +
+            "[require('util').inspect(process.env).startsWith('{'), require('util').inspect({ e: process.env }, { depth: 0 })]\n");
+        Assert.Equal([
+            "[ 'string', '5', 'undefined' ]",
+            "[ false, true ]",
+            "'Cannot convert a Symbol value to a string'",
+            "'ERR_INVALID_OBJECT_DEFINE_PROPERTY'",
+            "\"'process.env' only accepts a configurable, writable, and enumerable data descriptor\"",
+            "'string'",
+            "[ true, '{ e: [Object] }' ]",
+        ], r.StdoutLines);
+        // The deletion and the assignments are the heap's: the next session
+        // (same environment) still sees them; the real environment was not
+        // changed (the variable comes back once the environment changes it).
+        KenshellResult next = Kenshell.RunWith(env, _dir.Path, "[process.env.KEN_TEST_GONE, process.env.N]\n");
+        Assert.Equal(["[ undefined, '5' ]"], next.StdoutLines);
+        var changed = new Dictionary<string, string> { ["KEN_TEST_GONE"] = "back" };
+        Assert.Equal(["'back'"], Kenshell.RunWith(changed, _dir.Path, "process.env.KEN_TEST_GONE\n").StdoutLines);
     }
 
     [Fact]

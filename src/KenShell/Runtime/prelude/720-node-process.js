@@ -82,12 +82,36 @@ function nextTickQueue(fn, args) {
 // A small EventEmitter of Node's shape for process (on, once, off, emit...).
 // Listeners live in a null-prototype record, so that user code replacing
 // Array or Object methods does not change which listeners run.
-function makeEmitter(target) {
+//
+// `sessionOf` (process only): events whose listeners belong to the process
+// that added them, as in Node where one process is one session. An
+// 'exit' listener is tagged with the adding process's pid (a recorded
+// read); a later process neither runs nor lists it (a session killed
+// before its end leaves its listeners behind, and they are dropped).
+function makeEmitter(target, sessionOf) {
   const events = { __proto__: null };
+  const scoped = (name) => sessionOf !== undefined && name === 'exit';
+  // The entries of `name` this process may see; drops the others when
+  // `prune` (in turns only: queries must not change the heap).
+  function live(name, prune) {
+    const list = events[name];
+    if (list === undefined || !scoped(name)) return list;
+    const session = sessionOf();
+    let kept = 0;
+    const out = [];
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].session === session) { append(out, list[i]); kept++; }
+    }
+    if (prune && kept !== list.length) {
+      if (kept === 0) delete events[name]; else events[name] = out;
+    }
+    return kept === 0 ? undefined : (prune ? events[name] : out);
+  }
   function add(name, listener, prepend, once) {
     if (typeof listener !== 'function') throw invalidArgType('listener', 'of type function', listener);
+    live(name, true);
     const list = events[name] || (events[name] = []);
-    const entry = { __proto__: null, listener, once };
+    const entry = { __proto__: null, listener, once, session: scoped(name) ? sessionOf() : undefined };
     if (prepend) {
       for (let i = list.length; i > 0; i--) list[i] = list[i - 1];
       list[0] = entry;
@@ -104,7 +128,7 @@ function makeEmitter(target) {
     prependOnceListener(name, listener) { return add(name, listener, true, true); },
     off(name, listener) { return methods.removeListener(name, listener); },
     removeListener(name, listener) {
-      const list = events[name];
+      const list = live(name, true);
       if (list === undefined) return target;
       for (let i = list.length - 1; i >= 0; i--) {
         if (list[i].listener === listener) {
@@ -126,7 +150,7 @@ function makeEmitter(target) {
       return target;
     },
     emit(name, ...args) {
-      const list = events[name];
+      const list = live(name, true);
       if (list === undefined) return false;
       const copy = [];
       for (let i = 0; i < list.length; i++) append(copy, list[i]);
@@ -137,14 +161,19 @@ function makeEmitter(target) {
       return true;
     },
     listeners(name) {
-      const list = events[name];
+      const list = live(name, false);
       const out = [];
       if (list !== undefined) for (let i = 0; i < list.length; i++) append(out, list[i].listener);
       return out;
     },
     rawListeners(name) { return methods.listeners(name); },
-    listenerCount(name) { const list = events[name]; return list === undefined ? 0 : list.length; },
-    eventNames() { return ReflectOwnKeys(events); },
+    listenerCount(name) { const list = live(name, false); return list === undefined ? 0 : list.length; },
+    eventNames() {
+      const keys = ReflectOwnKeys(events);
+      const out = [];
+      for (let i = 0; i < keys.length; i++) if (live(keys[i], false) !== undefined) append(out, keys[i]);
+      return out;
+    },
     setMaxListeners() { return target; },
     getMaxListeners() { return 10; },
   };
@@ -205,9 +234,37 @@ function execPath() { return info('execPath') || '/usr/bin/node'; }
 // process.env: one object for the life of the heap. Each time it is
 // looked up, it is brought up to date with the live environment (one
 // recorded read): a variable the environment changed since the last look
-// takes the new value; what the user assigned stays until the environment
-// changes that variable. Values are strings, as in Node.
+// takes the new value; what the user assigned or deleted stays so until
+// the environment changes that variable. The user sees a proxy of it whose
+// traps do what Node's interceptors do: a value assigned becomes a string,
+// a symbol (key or value) throws, only plain data descriptors may be
+// defined. Writes stay in the heap: the real environment is never changed.
 const envObject = {};
+function envDefine(target, key, value) {
+  if (typeof key === 'symbol') throw new TypeErrorCtor('Cannot convert a Symbol value to a string');
+  const text = `${value}`;
+  ObjectDefineProperty(target, key, { __proto__: null, value: text, writable: true, enumerable: true, configurable: true });
+  return true;
+}
+const envProxy = new Proxy(envObject, {
+  __proto__: null,
+  set(target, key, value) { return envDefine(target, key, value); },
+  deleteProperty(target, key) {
+    if (typeof key === 'symbol') return true;
+    return delete target[key];
+  },
+  defineProperty(target, key, desc) {
+    const own = (name) => ObjectPrototypeHasOwnPropertyP(desc, name);
+    if (own('get') || own('set')) {
+      throw nodeError(TypeErrorCtor, 'ERR_INVALID_OBJECT_DEFINE_PROPERTY', "'process.env' does not accept an accessor(getter/setter) descriptor");
+    }
+    if (!(own('configurable') && desc.configurable) || !(own('writable') && desc.writable) || !(own('enumerable') && desc.enumerable)) {
+      throw nodeError(TypeErrorCtor, 'ERR_INVALID_OBJECT_DEFINE_PROPERTY', "'process.env' only accepts a configurable, writable, and enumerable data descriptor");
+    }
+    return envDefine(target, key, own('value') ? desc.value : undefined);
+  },
+});
+inspectExtras.markPlainObject(envProxy);
 let envSeen = new MapCtor();
 function env() {
   const text = info('environ');
@@ -231,7 +288,7 @@ function env() {
     if (!call(MapHas, live, key) && ObjectPrototypeHasOwnPropertyP(envObject, key) && envObject[key] === seenList[i][1]) delete envObject[key];
   }
   envSeen = live;
-  return envObject;
+  return envProxy;
 }
 
 function hrtime(previous) {
@@ -357,7 +414,7 @@ const ErrorCtorP = Error;
 processObject.stdout = makeStream(1, STDOUT);
 processObject.stderr = makeStream(2, STDERR);
 processObject.stdin = { fd: 0, isTTY: undefined };
-const emitter = makeEmitter(processObject);
+const emitter = makeEmitter(processObject, () => info('pid'));
 const names = ReflectOwnKeys(emitter);
 for (let i = 0; i < names.length; i++) hidden(processObject, names[i], emitter[names[i]]);
 ObjectDefineProperty(processObject, SymbolToStringTag, { __proto__: null, value: 'process', writable: false, enumerable: false, configurable: true });

@@ -15,7 +15,8 @@
 //    the ones a crash interrupted.
 //  - read your writes: until the host confirms an intent, the paths it
 //    touches are answered from `overlay` (what they will be), not the disk.
-// Not provided: file descriptors (open/read/write/close), streams, watch.
+// File descriptors are records over the whole-file operations (below).
+// Not provided: streams, watch.
 const fileIntents = [];       // { seq, op, path, ... } waiting to be performed
 let fileIntentSeq = 0;        // the last seq given out
 const fileWriteFailures = []; // { seq, op, path, error } reported after commit
@@ -749,12 +750,120 @@ fs.realpathSync.native = fs.realpathSync;
 // The callback forms: the work is done (and its effects queued) now, in the
 // calling turn; the callback runs in a microtask of that turn, as an I/O
 // completion would run later in Node.
+// ---- file descriptors, over the whole-file operations above: a
+// descriptor is a record in the heap (path, flags, position). Every read
+// is a recorded whole-file read (readFileSync's); every write is an
+// output as the whole-file ones are: an append-mode descriptor appends,
+// any other writes the whole file again with the bytes placed at the
+// position (simple and exactly-once, but each write costs the file's size).
+const fdTable = new MapCtor();
+let fdNext = 20;
+const FD_FLAGS = { __proto__: null, r: 1, 'r+': 3, rs: 1, 'rs+': 3, w: 2, wx: 2, 'w+': 3, 'wx+': 3, a: 2, ax: 2, 'a+': 3, 'ax+': 3, as: 2, 'as+': 3 };
+function fdEntry(fd, syscall) {
+  const entry = typeof fd === 'number' ? call(MapGet, fdTable, fd) : undefined;
+  if (typeof fd !== 'number' || fd !== MathFloorF(fd)) throw invalidArgType('fd', 'of type number', fd);
+  if (entry === undefined) throw fsError('EBADF', syscall, undefined, undefined, -9, 'bad file descriptor');
+  return entry;
+}
+const MathFloorF = Math.floor;
+function outOfRange(name, range, value) {
+  const err = new RangeErrorCtor(`The value of "${name}" is out of range. It must be ${range}. Received ${value}`);
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
+}
+fs.openSync = function openSync(path, flags = 'r', mode = 0o666) {
+  const { 0: shown, 1: abs } = pathArg(path);
+  const flag = flags === undefined || flags === null ? 'r' : flags;
+  if (typeof flag !== 'string' || FD_FLAGS[flag] === undefined) {
+    throw invalidArgValue('flags', flag, typeof flag === 'number' ? 'is not supported by kenshell (use a string flag)' : 'is invalid');
+  }
+  const access = FD_FLAGS[flag];
+  if (flag[0] === 'r') {
+    readBytes(shown, abs); // ENOENT, EISDIR... as an open would (a recorded read)
+  } else if (flag[0] === 'a') {
+    writeFile(shown, new Uint8ArrayCtor(0), { flag, mode }, true);
+  } else {
+    writeFile(shown, new Uint8ArrayCtor(0), { flag, mode }, false);
+  }
+  const fd = fdNext++;
+  call(MapSet, fdTable, fd, { __proto__: null, path: shown, abs, flag, readable: (access & 1) !== 0, writable: (access & 2) !== 0, append: flag[0] === 'a', position: 0 });
+  return fd;
+};
+fs.closeSync = function closeSync(fd) {
+  fdEntry(fd, 'close');
+  call(MapDelete, fdTable, fd);
+};
+fs.fstatSync = function fstatSync(fd) {
+  const entry = fdEntry(fd, 'fstat');
+  return fs.statSync(entry.path);
+};
+function bufferArg(buffer) {
+  if (buffer === null || typeof buffer !== 'object' || !ArrayBufferIsViewF(buffer)) {
+    throw invalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+  }
+  return new Uint8ArrayCtor(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+const ArrayBufferIsViewF = ArrayBuffer.isView;
+fs.readSync = function readSync(fd, buffer, offsetOrOptions, length, position) {
+  const entry = fdEntry(fd, 'read');
+  const target = bufferArg(buffer);
+  let offset = offsetOrOptions;
+  if (offsetOrOptions !== null && typeof offsetOrOptions === 'object') {
+    ({ offset = 0, length = target.length - offset, position = null } = offsetOrOptions);
+  }
+  if (offset === undefined) offset = 0;
+  if (length === undefined) length = target.length - offset;
+  if (offset < 0 || offset > target.length) throw outOfRange('offset', `>= 0 && <= ${target.length}`, offset);
+  if (length < 0 || offset + length > target.length) throw outOfRange('length', `>= 0 && <= ${target.length - offset}`, length);
+  if (!entry.readable) throw fsError('EBADF', 'read', undefined, undefined, -9, 'bad file descriptor');
+  const data = readBytes(entry.path, entry.abs);
+  const from = position === null || position === undefined || position < 0 ? entry.position : +position;
+  const n = MathMaxF(0, MathMinF(length, data.length - from));
+  if (n > 0) TypedArraySetF(target, TypedArrayPrototypeSliceF(data, from, from + n), offset);
+  if (position === null || position === undefined || position < 0) entry.position += n;
+  return n;
+};
+const MathMaxF = Math.max;
+const MathMinF = Math.min;
+const TypedArrayPrototypeSliceF = uncurry(ObjectGetPrototypeOf(Uint8Array.prototype).slice);
+fs.writeSync = function writeSync(fd, data, offsetOrPosition, lengthOrEncoding, position) {
+  const entry = fdEntry(fd, 'write');
+  let bytes;
+  let at;
+  if (typeof data === 'string') {
+    bytes = dataBytes(data, normalizeEncoding(lengthOrEncoding) || 'utf8');
+    at = offsetOrPosition;
+  } else {
+    const all = bufferArg(data);
+    const offset = offsetOrPosition === undefined || offsetOrPosition === null ? 0 : offsetOrPosition;
+    const length = lengthOrEncoding === undefined || lengthOrEncoding === null ? all.length - offset : lengthOrEncoding;
+    if (offset < 0 || offset > all.length) throw outOfRange('offset', `>= 0 && <= ${all.length}`, offset);
+    if (length < 0 || offset + length > all.length) throw outOfRange('length', `>= 0 && <= ${all.length - offset}`, length);
+    bytes = TypedArrayPrototypeSliceF(all, offset, offset + length);
+    at = position;
+  }
+  if (!entry.writable) throw fsError('EBADF', 'write', undefined, undefined, -9, 'bad file descriptor');
+  if (entry.append) {
+    writeFile(entry.path, bytes, { flag: 'a' }, true);
+    return bytes.length;
+  }
+  const explicit = typeof at === 'number' && at >= 0;
+  const start = explicit ? at : entry.position;
+  const old = readBytes(entry.path, entry.abs);
+  const out = new Uint8ArrayCtor(MathMaxF(old.length, start + bytes.length));
+  TypedArraySetF(out, old, 0);
+  TypedArraySetF(out, bytes, start);
+  writeFile(entry.path, out, { flag: 'r+' }, false);
+  if (!explicit) entry.position = start + bytes.length;
+  return bytes.length;
+};
 function later(fn, args) { PromisePrototypeThen(PromiseResolve(undefined), () => ReflectApply(fn, undefined, args)); }
 const ASYNC = [
   ['readFile', 'readFileSync'], ['readdir', 'readdirSync'], ['stat', 'statSync'], ['lstat', 'lstatSync'],
   ['access', 'accessSync'], ['realpath', 'realpathSync'], ['writeFile', 'writeFileSync'],
   ['appendFile', 'appendFileSync'], ['mkdir', 'mkdirSync'], ['rm', 'rmSync'], ['rmdir', 'rmdirSync'],
   ['unlink', 'unlinkSync'], ['rename', 'renameSync'], ['copyFile', 'copyFileSync'],
+  ['open', 'openSync'], ['close', 'closeSync'], ['fstat', 'fstatSync'],
 ];
 const promises = { constants };
 for (let i = 0; i < ASYNC.length; i++) {
@@ -780,6 +889,10 @@ for (let i = 0; i < ASYNC.length; i++) {
     async [name](...args) { return ReflectApply(sync, fs, args); },
   }[name];
 }
+// fs/promises opens FileHandles, which kenshell does not have.
+delete promises.open;
+delete promises.close;
+delete promises.fstat;
 fs.realpath.native = fs.realpath;
 fs.exists = function exists(path, callback) {
   const found = fs.existsSync(path);

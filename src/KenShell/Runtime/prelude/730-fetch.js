@@ -109,9 +109,16 @@ Headers.prototype[SymbolIteratorH] = Headers.prototype.entries;
 ObjectDefineProperty(Headers.prototype, SymbolToStringTag, { __proto__: null, value: 'Headers', configurable: true });
 
 // ---- bodies
+// A body and its default content type (a FormData's names its boundary,
+// so the two are made together).
+function extractBody(body) {
+  if (formDataIs(body)) return formDataMultipart(body);
+  return { __proto__: null, bytes: bodyBytes(body), type: defaultType(body) };
+}
 function bodyBytes(body) {
   if (body === undefined || body === null) return null;
   if (typeof body === 'string') return utf8Bytes(body);
+  if (typeof body === 'object' && call(WeakMapGet, blobState, body) !== undefined) return TypedArraySliceH(blobData(body).bytes, 0);
   if (host.typeTag(body) === 'arraybuffer') return TypedArraySliceH(new Uint8ArrayH(body), 0);
   if (ArrayBufferIsViewH(body)) return TypedArraySliceH(new Uint8ArrayH(body.buffer, body.byteOffset, body.byteLength), 0);
   if (body !== null && typeof body === 'object' && typeof body.toString === 'function' && host.constructorName(body) === 'URLSearchParams') return utf8Bytes(`${body}`);
@@ -120,6 +127,10 @@ function bodyBytes(body) {
 function defaultType(body) {
   if (typeof body === 'string') return 'text/plain;charset=UTF-8';
   if (body !== null && typeof body === 'object' && host.constructorName(body) === 'URLSearchParams') return 'application/x-www-form-urlencoded;charset=UTF-8';
+  if (body !== null && typeof body === 'object' && call(WeakMapGet, blobState, body) !== undefined) {
+    const type = blobData(body).type;
+    return type === '' ? null : type;
+  }
   return null;
 }
 const kBody = SymbolCtorH('body');
@@ -135,6 +146,23 @@ function addBodyMethods(proto) {
   proto.json = function json() { return PromisePrototypeThen(consume(this), (b) => JSONParse(utf8Text(b))); };
   proto.arrayBuffer = function arrayBuffer() {
     return PromisePrototypeThen(consume(this), (b) => { const out = TypedArraySliceH(b, 0); return out.buffer; });
+  };
+  // A Blob typed as the body's content-type (lower-cased, as undici).
+  proto.blob = function blob() {
+    const type = this.headers.get('content-type');
+    return PromisePrototypeThen(consume(this), (b) => new WebBlob([b], { type: type === null ? '' : type }));
+  };
+  // urlencoded bodies only: a multipart body is refused (not parsed here).
+  proto.formData = function formData() {
+    const type = this.headers.get('content-type');
+    const lower = type === null ? '' : StringPrototypeToLowerCaseH(type);
+    return PromisePrototypeThen(consume(this), (b) => {
+      if (StringPrototypeStartsWith(lower, 'application/x-www-form-urlencoded')) return formDataFromUrlencoded(b);
+      if (StringPrototypeStartsWith(lower, 'multipart/form-data')) {
+        throw new TypeErrorH('kenshell: Response.formData() does not parse multipart/form-data bodies (urlencoded only)');
+      }
+      throw new TypeErrorH('Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".');
+    });
   };
   ObjectDefineProperty(proto, 'bodyUsed', { __proto__: null, get() { return !!this[kUsed]; }, configurable: true });
 }
@@ -164,14 +192,18 @@ function Request(input, init) {
   this.signal = options.signal !== undefined ? options.signal : base !== null ? base.signal : null;
   const body = options.body !== undefined ? options.body : null;
   if (body !== null && (this.method === 'GET' || this.method === 'HEAD')) throw new TypeErrorH('Request with GET/HEAD method cannot have body.');
-  hidden(this, kBody, body !== null ? bodyBytes(body) : base !== null ? base[kBody] : null);
+  const extracted = extractBody(body);
+  hidden(this, kBody, body !== null ? extracted.bytes : base !== null ? base[kBody] : null);
   hidden(this, kUsed, false);
-  const type = defaultType(body);
+  const type = extracted.type;
   if (type !== null && !this.headers.has('content-type')) this.headers.set('content-type', type);
 }
 const StringPrototypeToUpperCaseH = uncurry(String.prototype.toUpperCase);
 addBodyMethods(Request.prototype);
-Request.prototype.clone = function clone() { return new Request(this); };
+Request.prototype.clone = function clone() {
+  if (this[kUsed]) throw new TypeErrorH('Request.clone: Body has already been consumed.');
+  return new Request(this);
+};
 ObjectDefineProperty(Request.prototype, SymbolToStringTag, { __proto__: null, value: 'Request', configurable: true });
 
 // ---- Response
@@ -185,9 +217,10 @@ function Response(body, init) {
   this.redirected = false;
   this.type = 'default';
   this.url = '';
-  hidden(this, kBody, body === undefined || body === null ? null : bodyBytes(body));
+  const extracted = extractBody(body);
+  hidden(this, kBody, body === undefined || body === null ? null : extracted.bytes);
   hidden(this, kUsed, false);
-  const type = defaultType(body);
+  const type = extracted.type;
   if (type !== null && !this.headers.has('content-type')) this.headers.set('content-type', type);
 }
 addBodyMethods(Response.prototype);
