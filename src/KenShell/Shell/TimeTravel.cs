@@ -242,6 +242,7 @@ public static class TimeTravel
             stdout.WriteLine($"Note: {messages} message(s) received in the undone turns were acknowledged to their senders, who will not send them again.");
         if (undone.Count > 0)
             stdout.WriteLine("Anything the undone turns wrote outside the heap (files, output already shown) stays as it is.");
+        runner.Files?.AfterTravel();
     }
 
     private static string Describe(HistoryLog history, List<ulong> turns)
