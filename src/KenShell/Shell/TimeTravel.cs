@@ -247,7 +247,7 @@ public static class TimeTravel
 
     private static string Describe(HistoryLog history, List<ulong> turns)
     {
-        var kinds = turns.GroupBy(t => HistoryLog.Kind(history.Records[t])).Select(g => $"{g.Count()} {g.Key}{(g.Count() == 1 ? "" : "s")}");
+        var kinds = turns.GroupBy(t => HistoryLog.Kind(history.Records[t])).Select(g => $"{g.Count()} {(g.Count() == 1 || g.Key == "written" ? g.Key : g.Key.EndsWith("ch", StringComparison.Ordinal) ? g.Key + "es" : g.Key + "s")}");
         string range = turns.Count == 1 ? $"turn {turns[0]}" : $"turns {string.Join(", ", turns.Take(8))}{(turns.Count > 8 ? ", ..." : "")}";
         return $"{range} ({string.Join(", ", kinds)})";
     }
