@@ -112,6 +112,37 @@ public sealed class FileWriteDriver
         }
     }
 
+    /// <summary>
+    /// After .undo, .redo or .rewind: the heap is an earlier state, whose
+    /// queue and seq numbers are not the ones this process counted (a later
+    /// write reuses a seq it already counted as done, and was skipped). The
+    /// writes the new state still queues belong to turns committed before the
+    /// travel, which were performed then (or at the start after a crash): they
+    /// are confirmed, not done again.
+    /// </summary>
+    public void AfterTravel()
+    {
+        _failed.Clear();
+        _doneThrough = 0;
+        _ackedThrough = 0;
+        string json = _runner.QueryText(RuntimeHooks.FileWritesPending, "0");
+        if (json.Length > 0)
+        {
+            try
+            {
+                foreach (JsonNode? node in JsonNode.Parse(json)!.AsArray())
+                {
+                    if (node?["seq"]?.GetValue<long>() is long seq && seq > _doneThrough) _doneThrough = seq;
+                }
+            }
+            catch (JsonException e)
+            {
+                _stderr.WriteLine($"kenshell: warning: the queued file writes could not be read ({e.Message}).");
+            }
+        }
+        Acknowledge();
+    }
+
     private static string Describe(string op, string path, JsonNode node) => op switch
     {
         "write" => $"writeFile('{path}')",

@@ -242,11 +242,12 @@ public static class TimeTravel
             stdout.WriteLine($"Note: {messages} message(s) received in the undone turns were acknowledged to their senders, who will not send them again.");
         if (undone.Count > 0)
             stdout.WriteLine("Anything the undone turns wrote outside the heap (files, output already shown) stays as it is.");
+        runner.Files?.AfterTravel();
     }
 
     private static string Describe(HistoryLog history, List<ulong> turns)
     {
-        var kinds = turns.GroupBy(t => HistoryLog.Kind(history.Records[t])).Select(g => $"{g.Count()} {g.Key}{(g.Count() == 1 ? "" : "s")}");
+        var kinds = turns.GroupBy(t => HistoryLog.Kind(history.Records[t])).Select(g => $"{g.Count()} {(g.Count() == 1 || g.Key == "written" ? g.Key : g.Key.EndsWith("ch", StringComparison.Ordinal) ? g.Key + "es" : g.Key + "s")}");
         string range = turns.Count == 1 ? $"turn {turns[0]}" : $"turns {string.Join(", ", turns.Take(8))}{(turns.Count > 8 ? ", ..." : "")}";
         return $"{range} ({string.Join(", ", kinds)})";
     }

@@ -148,6 +148,10 @@ public sealed class HistoryLog
             RuntimeHooks.FireTimer or RuntimeHooks.CancelDueTimer => "timer",
             RuntimeHooks.Deliver or RuntimeHooks.DeliverWaiting => "message",
             RuntimeHooks.Acked => "ack",
+            // Names that fit .history's kind column (the hooks' own overflow it).
+            RuntimeHooks.FetchSettle => "fetch",
+            RuntimeHooks.FileWritesDone => "written",
+            RuntimeHooks.ProcessExitEvent => "exit",
             _ => hook,
         };
     }

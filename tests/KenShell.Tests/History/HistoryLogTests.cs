@@ -1,3 +1,4 @@
+using KenShell.Engine;
 using KenShell.Store;
 using KenShell.Tests.Support;
 using Xunit;
@@ -60,6 +61,17 @@ public sealed class HistoryLogTests : IDisposable
         Assert.Equal("undo", HistoryLog.Kind(history.Records[4]));
         Assert.Equal("input", HistoryLog.Kind(history.Records[5]));
         Assert.False(HistoryLog.IsInput(history.Records[6]));
+    }
+
+    [Fact]
+    public void TheFetchAndFileWriteTurnsHaveKindsThatFitTheHistoryColumn()
+    {
+        static TurnRecord Hook(ulong turn, string hook, string argument) =>
+            new(turn, HookTurnRecord.Encode(hook, argument), [], 0, TurnRecordKinds.HookTurn, 0);
+        Assert.Equal("fetch", HistoryLog.Kind(Hook(1, RuntimeHooks.FetchSettle, "{\"id\":1}")));
+        Assert.Equal("written", HistoryLog.Kind(Hook(2, RuntimeHooks.FileWritesDone, "{\"through\":1,\"failed\":[]}")));
+        Assert.Equal("exit", HistoryLog.Kind(Hook(3, RuntimeHooks.ProcessExitEvent, "0")));
+        Assert.Equal("timer", HistoryLog.Kind(Hook(4, RuntimeHooks.FireTimer, "1")));
     }
 
     [Fact]

@@ -285,5 +285,44 @@ public sealed class TimeTravelTests : IDisposable
         Assert.DoesNotContain("migrating", Kenshell.Run(_dir.Path, "x\n").Stderr);
     }
 
+    /// <summary>
+    /// A write is done once, right after its turn commits, also around time
+    /// travel: the driver's "done through" count belonged to the state before
+    /// the travel, so a write made after an .undo was skipped until the next
+    /// start, and a .rewind to a turn whose write was already done did it again.
+    /// </summary>
+    [Fact]
+    public void FileWritesAroundTimeTravelAreDoneOnceAndWhenTheirTurnCommits()
+    {
+        string a = Path.Combine(_dir.Path, "a.txt"), c = Path.Combine(_dir.Path, "c.txt");
+        using (Kenshell shell = Kenshell.Start(_dir.Path))
+        {
+            shell.Send("const fs = require('fs'); 0");
+            shell.Send("fs.writeFileSync('a.txt', 'A'); 1");
+            shell.Send(".undo");
+            shell.Send("fs.writeFileSync('c.txt', 'C'); 'wrote-c'");
+            var deadline = DateTime.UtcNow + Kenshell.DefaultTimeout;
+            while (!shell.Stdout.Contains("'wrote-c'", StringComparison.Ordinal))
+            {
+                Assert.True(DateTime.UtcNow < deadline, shell.Stdout + shell.Stderr);
+                Thread.Sleep(10);
+            }
+            // Its result is printed: its write is on disk, in this process.
+            Assert.Equal("C", File.ReadAllText(c));
+            shell.Kill9();
+        }
+        Assert.Equal("A", File.ReadAllText(a));
+
+        // a.txt changed since; going back to the state right after its write
+        // (turn 2, the write not yet confirmed in that state) must not write it again.
+        File.WriteAllText(a, "changed since");
+        KenshellResult r = Kenshell.Run(_dir.Path, ".rewind 2\nfs.existsSync('a.txt')\n");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("true", r.StdoutLines[^1]);
+        Assert.Equal("changed since", File.ReadAllText(a));
+        Assert.Equal(0, Kenshell.Run(_dir.Path, "1\n").ExitCode);
+        Assert.Equal("changed since", File.ReadAllText(a));
+    }
+
     public void Dispose() => _dir.Dispose();
 }
