@@ -551,6 +551,15 @@ int main(int argc, char** argv) {
         }
     }
 
+    {
+        // The library reads no environment: the benchmark's switches are read here.
+        const char* chunks = std::getenv("KENV8_HEAP_CHUNKS");
+        char err[256] = {0};
+        if (kenv8_configure(nullptr, 0, chunks == nullptr || std::strcmp(chunks, "0") != 0,
+                            std::getenv("KENV8_FORK_TRACE") != nullptr, err, sizeof err) != 0) {
+            Die("kenv8_configure: %s", err);
+        }
+    }
     if (kenv8_initialize() != 0) Die("kenv8_initialize failed");
 
     std::printf("kenv8-bench: %s; %ld CPUs; reps %d; dir %s\n", kenv8_engine_id(),

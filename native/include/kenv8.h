@@ -47,6 +47,19 @@ typedef enum kenv8_status {
 /* Output streams in the turn's output records. */
 enum { KENV8_STDOUT = 1, KENV8_STDERR = 2 };
 
+/* The engine's process-wide settings; the library reads no environment
+ * variable itself (the host reads the environment and passes the values).
+ * Call it before anything else of this library (kenv8_engine_id included):
+ * 0, or -1 with why in err once the engine has been used. Not calling it
+ * means the defaults: no extra V8 flags, engine tuning on, heap pages carved
+ * from huge-page chunks, no fork trace.
+ *   v8_flags       extra V8 flags (may be NULL)
+ *   engine_compat  1: engine tuning off (compatibility mode)
+ *   heap_chunks    0: V8's own page placement instead of the carved chunks
+ *   fork_trace     1: the fork pause's parts on stderr (benchmarks) */
+KENV8_EXPORT int kenv8_configure(const char* v8_flags, int engine_compat, int heap_chunks, int fork_trace,
+                                 char* err, size_t err_len);
+
 /* Process-wide setup: the platform (with kenshell's page allocator and clock
  * hooks) and V8 itself. Idempotent. Returns 0 on success. */
 KENV8_EXPORT int kenv8_initialize(void);

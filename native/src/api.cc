@@ -13,6 +13,7 @@
 #include "engine_tuning.h"
 #include "host_functions.h"
 #include "kenv8.h"
+#include "engine_config.h"
 #include "platform.h"
 #include "shell.h"
 
@@ -56,18 +57,33 @@ extern "C" int kenv8_initialize(void) {
         // The heap is saved as a whole, so nothing may live outside it that
         // a restore would need. Intl data comes from the system ICU
         // (Debian's libnode links libicu72), which needs no data file.
-        // KENSHELL_V8_FLAGS: extra V8 flags (tests use a small heap limit
-        // to reach out-of-memory quickly). None changes the snapshot format.
+        // Extra V8 flags from kenv8_configure (KENSHELL_V8_FLAGS: tests use a
+        // small heap limit to reach out-of-memory quickly). None changes the
+        // snapshot format.
         // Source positions are made with the bytecode, not later on demand:
         // the shell captures stack traces when an exception is thrown
         // (shell.cc), and in a stack overflow there is no stack left to
         // compute them lazily, so every frame would read 1:1.
         v8::V8::SetFlagsFromString("--no-enable-lazy-source-positions");
-        if (const char* flags = std::getenv("KENSHELL_V8_FLAGS")) v8::V8::SetFlagsFromString(flags);
+        const std::string& flags = kenv8::Config().v8_flags;
+        if (!flags.empty()) v8::V8::SetFlagsFromString(flags.c_str());
         v8::V8::InitializePlatform(kenv8::GetPlatform());
         v8::V8::Initialize();
     });
     return 0;
+}
+
+extern "C" int kenv8_configure(const char* v8_flags, int engine_compat, int heap_chunks, int fork_trace,
+                               char* err, size_t err_len) {
+    kenv8::EngineConfig config;
+    if (v8_flags != nullptr) config.v8_flags = v8_flags;
+    config.engine_compat = engine_compat != 0;
+    config.heap_chunks = heap_chunks != 0;
+    config.fork_trace = fork_trace != 0;
+    std::string error;
+    if (kenv8::SetEngineConfig(config, &error)) return 0;
+    if (err != nullptr && err_len > 0) std::snprintf(err, err_len, "%s", error.c_str());
+    return -1;
 }
 
 extern "C" const char* kenv8_engine_id(void) { return kenv8::EngineId(); }

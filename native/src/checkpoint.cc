@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "checkpoint_format.h"
+#include "engine_config.h"
 #include "engine_id.h"
 #include "engine_tuning.h"
 #include "host_functions.h"
@@ -169,7 +170,7 @@ extern "C" int kenv8_shell_checkpoint_begin(kenv8_shell* handle, const char* pat
     pid_t pid = fork();
     if (pid != 0) kenv8::AfterForkInParent();
     uint64_t forked = kenv8::NowNs();
-    if (pid > 0 && std::getenv("KENV8_FORK_TRACE") != nullptr) {
+    if (pid > 0 && kenv8::Config().fork_trace) {
         // What the pause is made of, for bench/ (never set in the product).
         std::fprintf(stderr, "kenv8: fork pause: quiesce %.2f ms, gate %.2f ms, fork() %.2f ms\n",
                      (quiesced - start) / 1e6, (gated - quiesced) / 1e6, (forked - gated) / 1e6);

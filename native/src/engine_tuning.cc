@@ -33,6 +33,8 @@
 // SnapshotCreator behaviour, exactly as before) with a warning.
 #include "engine_tuning.h"
 
+#include "engine_config.h"
+
 #include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
@@ -162,10 +164,7 @@ int FindBuildId(struct dl_phdr_info* info, size_t, void* data) {
 }
 
 std::string Verify(Tuning* t) {
-    const char* forced = std::getenv("KENSHELL_ENGINE_COMPAT");
-    if (forced != nullptr && forced[0] != '\0' && std::strcmp(forced, "0") != 0) {
-        return "KENSHELL_ENGINE_COMPAT is set";
-    }
+    if (Config().engine_compat) return "KENSHELL_ENGINE_COMPAT is set";
     if (std::strcmp(v8::V8::GetVersion(), kExpectedVersion) != 0) {
         return std::string("V8 is ") + v8::V8::GetVersion() + ", not " + kExpectedVersion;
     }
@@ -225,7 +224,7 @@ Tuning& Get() {
         tuning.clear = nullptr;
         tuning.abort = nullptr;
         tuning.extra_refs[0] = 0;
-        if (std::getenv("KENSHELL_ENGINE_COMPAT") == nullptr) {
+        if (!Config().engine_compat) {
             std::fprintf(stderr,
                          "kenshell: warning: engine compatibility mode (%s): JavaScript runs "
                          "without V8's optimizing compiler and without [].at, Object.hasOwn, "

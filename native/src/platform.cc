@@ -16,6 +16,8 @@
 //    worker is told to yield (JobDelegate::ShouldYield) when a fork waits.
 #include "platform.h"
 
+#include "engine_config.h"
+
 #include <libplatform/libplatform.h>
 #include <sys/mman.h>
 
@@ -212,10 +214,7 @@ public:
     }
 private:
     static bool Enabled() {
-        static const bool on = [] {
-            const char* v = std::getenv("KENV8_HEAP_CHUNKS");
-            return v == nullptr || std::strcmp(v, "0") != 0;
-        }();
+        static const bool on = Config().heap_chunks;
         return on;
     }
 

@@ -338,11 +338,16 @@ TEST(Engine, AKeptWebAssemblyModuleFailsTheCheckpointCleanlyUntilDropped) {
 }
 
 // Compat mode is chosen once per process, so it is checked in a child
-// process: this test binary again, with KENSHELL_ENGINE_COMPAT=1, running
-// only the test below.
+// process: this test binary again, running only the test below, which asks
+// for compatibility mode through kenv8_configure before the engine is used
+// (the library reads no environment variable itself).
 TEST(Engine, CompatModeIsTheStockIsolateAndStillCheckpoints) {
     if (std::getenv("KENV8_TEST_COMPAT_CHILD") != nullptr) {
+        char err[256] = {0};
+        ASSERT_EQ(0, kenv8_configure(nullptr, 1, 1, 0, err, sizeof err)) << err;
         ASSERT_FALSE(Tuned()) << kenv8_engine_id();
+        // Too late once the engine is in use.
+        EXPECT_EQ(-1, kenv8_configure(nullptr, 0, 1, 0, err, sizeof err));
         TempDir dir;
         auto shell = TestShell::Fresh();
         ASSERT_TRUE(shell);
@@ -360,7 +365,7 @@ TEST(Engine, CompatModeIsTheStockIsolateAndStillCheckpoints) {
     self[n] = '\0';
     std::string filter = "--gtest_filter=Engine.CompatModeIsTheStockIsolateAndStillCheckpoints";
     char* argv[] = {self, filter.data(), nullptr};
-    std::vector<std::string> env_strings = {"KENSHELL_ENGINE_COMPAT=1", "KENV8_TEST_COMPAT_CHILD=1"};
+    std::vector<std::string> env_strings = {"KENV8_TEST_COMPAT_CHILD=1"};
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
     for (char** e = environ; *e != nullptr; ++e) {

@@ -142,6 +142,23 @@ public static class ShellCommand
             return ExitError;
         }
         JsShell.NativeDirectory = options.NativeDirectory;
+        // The engine's settings, handed over before its first use. Called only
+        // where the engine is about to be used (after the store lock for a
+        // shell): loading libnode first would make a second shell on the same
+        // store take longer to be refused.
+        bool ConfigureEngine()
+        {
+            try
+            {
+                JsShell.Configure(options.V8Flags, options.EngineCompat, options.HeapChunks, options.ForkTrace);
+                return true;
+            }
+            catch (Exception e) when (e is EngineException or DllNotFoundException)
+            {
+                stderr.WriteLine($"kenshell: cannot load the engine: {e.Message}");
+                return false;
+            }
+        }
         string address = options.Address;
         string? scriptFile = options.ScriptFile;
         string? code = options.Eval;
@@ -168,6 +185,7 @@ public static class ShellCommand
                 return ExitError;
             }
             string peerIdentity = KenShell.Messaging.PeerAddress.TryParse(address, out var atPeer) ? atPeer.ToString() : address;
+            if (!ConfigureEngine()) return ExitError;
             int atExit = AtCommand.Run(layout, CheckpointPolicy.Default(options.CheckpointEveryTurns), turn, code, peerIdentity, stdout, stderr);
             stdout.Flush();
             return atExit;
@@ -204,6 +222,7 @@ public static class ShellCommand
 
         using (storeLock)
         {
+            if (!ConfigureEngine()) return ExitError;
             // process.argv as Node's: [execPath, script, args...] for a script,
             // [execPath] at the prompt and for --eval. Set after the lock:
             // loading the engine before it would make a second shell on the

@@ -10,13 +10,10 @@ namespace KenShell.Cli;
 /// in <see cref="Read"/> (or in <see cref="ShellCommand.Build"/> for a command-line
 /// one), and the use where it is passed down.
 ///
-/// The native library reads its own variables, in <c>native/src/</c>:
-/// <c>KENSHELL_V8_FLAGS</c> (extra V8 flags, in <c>kenv8_initialize</c>),
-/// <c>KENSHELL_ENGINE_COMPAT</c> (engine tuning off, in <c>engine_tuning.cc</c>), and two
-/// switches for the benchmarks, <c>KENV8_HEAP_CHUNKS=0</c> (V8's own page placement
-/// instead of the carved huge-page chunks, <c>platform.cc</c>) and <c>KENV8_FORK_TRACE</c>
-/// (the fork pause's parts on stderr, <c>checkpoint.cc</c>); they are listed here
-/// (<see cref="NativeVariables"/>) so that this file names every one.
+/// The native library reads none: the engine's variables (<c>KENSHELL_V8_FLAGS</c>,
+/// <c>KENSHELL_ENGINE_COMPAT</c>, and the benchmark switches <c>KENV8_HEAP_CHUNKS</c> and
+/// <c>KENV8_FORK_TRACE</c>) are read here too and handed to it through
+/// <c>kenv8_configure</c> (<c>Engine/JsShell.Configure</c>) before it is first used.
 /// </summary>
 public sealed record ShellOptions
 {
@@ -30,9 +27,10 @@ public sealed record ShellOptions
     public const string NativeDirVariable = "KENSHELL_NATIVE_DIR";
     public const string NetFaultsVariable = NetworkFaults.EnvironmentVariable;
 
-    /// <summary>Read by libkenv8 itself (see the class remarks).</summary>
-    public static readonly IReadOnlyList<string> NativeVariables =
-        ["KENSHELL_V8_FLAGS", "KENSHELL_ENGINE_COMPAT", "KENV8_HEAP_CHUNKS", "KENV8_FORK_TRACE"];
+    public const string V8FlagsVariable = "KENSHELL_V8_FLAGS";
+    public const string EngineCompatVariable = "KENSHELL_ENGINE_COMPAT";
+    public const string HeapChunksVariable = "KENV8_HEAP_CHUNKS";
+    public const string ForkTraceVariable = "KENV8_FORK_TRACE";
 
     // The command line.
 
@@ -96,6 +94,18 @@ public sealed record ShellOptions
     /// <summary>KENSHELL_NET_FAULTS: loss, duplication, reordering and delay of sent datagrams.</summary>
     public NetworkFaults? NetworkFaults { get; init; }
 
+    /// <summary>KENSHELL_V8_FLAGS: extra V8 flags (tests use a small heap limit).</summary>
+    public string? V8Flags { get; init; }
+
+    /// <summary>KENSHELL_ENGINE_COMPAT (set, not 0): engine tuning off (README "Engine").</summary>
+    public bool EngineCompat { get; init; }
+
+    /// <summary>KENV8_HEAP_CHUNKS=0: V8's own heap page placement (benchmarks compare the fork pause).</summary>
+    public bool HeapChunks { get; init; } = true;
+
+    /// <summary>KENV8_FORK_TRACE: the fork pause's parts on stderr (benchmarks).</summary>
+    public bool ForkTrace { get; init; }
+
     /// <summary>
     /// The environment's part, from <paramref name="environment"/> (a variable's value, or
     /// null when unset), on top of the command line's. Throws <see cref="FormatException"/>
@@ -113,6 +123,10 @@ public sealed record ShellOptions
             Faults = Get(FaultVariable),
             NativeDirectory = Get(NativeDirVariable),
             NetworkFaults = Get(NetFaultsVariable) is { } spec && !string.IsNullOrWhiteSpace(spec) ? NetworkFaults.Parse(spec) : null,
+            V8Flags = Get(V8FlagsVariable),
+            EngineCompat = Get(EngineCompatVariable) is { } compat && compat != "0",
+            HeapChunks = Get(HeapChunksVariable) != "0",
+            ForkTrace = Get(ForkTraceVariable) is not null,
         };
         // The numeric ones keep their default when unset or not a number, as they always did.
         if (ulong.TryParse(Get(CheckpointEveryVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong turns) && turns > 0)

@@ -26,6 +26,20 @@ public sealed class JsShell : IDisposable
         set => NativeMethods.Directory = value;
     }
 
+    /// <summary>
+    /// The engine's process-wide settings (the native library reads no
+    /// environment variable itself: <c>Cli/ShellOptions</c> reads them and
+    /// passes the values here); only before the engine is first used.
+    /// </summary>
+    public static unsafe void Configure(string? v8Flags, bool engineCompat, bool heapChunks, bool forkTrace)
+    {
+        NativeMethods.EnsureResolver();
+        byte* error = stackalloc byte[512];
+        error[0] = 0;
+        if (NativeMethods.Configure(v8Flags, engineCompat ? 1 : 0, heapChunks ? 1 : 0, forkTrace ? 1 : 0, error, 512) != 0)
+            throw new EngineException(Marshal.PtrToStringUTF8((IntPtr)error) ?? "kenv8_configure failed");
+    }
+
     public static string EngineId
     {
         get

@@ -34,6 +34,9 @@ internal static partial class NativeMethods
     /// <summary>Forces the static constructor (and so the resolver) to run.</summary>
     internal static void EnsureResolver() { }
 
+    [LibraryImport(Library, EntryPoint = "kenv8_configure", StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial int Configure(string? v8Flags, int engineCompat, int heapChunks, int forkTrace, byte* error, nuint errorLength);
+
     [LibraryImport(Library, EntryPoint = "kenv8_initialize")]
     internal static partial int Initialize();
 

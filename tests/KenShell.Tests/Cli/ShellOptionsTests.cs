@@ -114,6 +114,20 @@ public sealed partial class ShellOptionsTests
         Assert.True(missing.Count == 0, "not named in Cli/ShellOptions.cs: " + string.Join(", ", missing));
     }
 
+    [Fact]
+    public void TheNativeLibraryReadsNoEnvironmentVariableOfItsOwn()
+    {
+        // Its settings come through kenv8_configure. The one reader left is
+        // process.env (host_functions.cc): the user's environment, read as an
+        // input of the turn that asks for it.
+        List<string> readers = Sources("native/src", "*.cc", "*.h")
+            .Where(f => File.ReadAllText(f).Contains("getenv(", StringComparison.Ordinal))
+            .Select(Path.GetFileName)
+            .Select(name => name!)
+            .ToList();
+        Assert.Equal(["host_functions.cc"], readers);
+    }
+
     [GeneratedRegex(@"KENSHELL_[A-Z0-9_]*[A-Z0-9]")]
     private static partial Regex Variable();
 }
