@@ -443,7 +443,7 @@ public sealed class PersistentStore : IDisposable
                 // One heap at a time (isolates are entered when made, left when disposed).
                 shell.Dispose();
                 shell = ReachState(target, history);
-                RewindRecord.ApplyCarry(shell, record);
+                RewindRecord.ApplyCarry(shell, record, _diagnostics);
             }
             else
             {
@@ -550,7 +550,7 @@ public sealed class PersistentStore : IDisposable
                 if (RewindRecord.IsRewind(record))
                 {
                     shell.StopTape();
-                    RewindRecord.ApplyCarry(shell, record);
+                    RewindRecord.ApplyCarry(shell, record, _diagnostics);
                     continue;
                 }
                 ReplayOne(shell, record, progress);

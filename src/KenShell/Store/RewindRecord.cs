@@ -51,11 +51,22 @@ public static class RewindRecord
 
     /// <summary>
     /// Lays a rewind turn's carried messaging state over the state it
-    /// reached (live, in recovery and on every replay through it).
+    /// reached, in recovery and on every replay through it. A failure is
+    /// reported and the state stays state(TARGET), as before carries
+    /// existed, rather than making the store unopenable.
     /// </summary>
-    public static void ApplyCarry(JsShell shell, TurnRecord record)
+    public static void ApplyCarry(JsShell shell, TurnRecord record, TextWriter diagnostics)
     {
-        if (TryDecode(record.Source, out _, out _, out string carry)) ApplyCarry(shell, carry);
+        if (!TryDecode(record.Source, out _, out _, out string carry)) return;
+        try
+        {
+            ApplyCarry(shell, carry);
+        }
+        catch (HistoryException e)
+        {
+            diagnostics.WriteLine($"kenshell: warning: turn {record.Turn}: {e.Message}; messages to and from other shells may be " +
+                                  "dropped as duplicates or held back");
+        }
     }
 
     public static void ApplyCarry(JsShell shell, string carry)
