@@ -30,6 +30,8 @@ public static class RuntimeHooks
     public const string ProcessExitEvent = "processExitEvent";
     /// <summary>The host performed the queued file writes up to a seq (JSON { through, failed: [{ seq, error }] }).</summary>
     public const string FileWritesDone = "fileWritesDone";
+    /// <summary>Part of a rewind turn: replaces the messaging protocol state with <see cref="MessagingState"/>'s answer from before it.</summary>
+    public const string RestoreMessaging = "restoreMessaging";
 
     // ---------------------------------------------------------- queries
     /// <summary>When the next timer is due, epoch ms (Infinity when none).</summary>
@@ -46,6 +48,8 @@ public static class RuntimeHooks
     public const string OutboxMessage = "outboxMessage";
     /// <summary>The receiver windows' states as JSON [{ key, state }].</summary>
     public const string InWindowStates = "inWindowStates";
+    /// <summary>The whole messaging protocol state (sequence numbers, queued copies, receiver windows) as JSON, carried over a rewind turn.</summary>
+    public const string MessagingState = "messagingState";
     /// <summary>How many messages wait for a handler that is now set.</summary>
     public const string InboxReady = "inboxReady";
     /// <summary>How many 'exit' listeners process has.</summary>

@@ -207,7 +207,7 @@ public static class TimeTravel
         HashSet<ulong> after = history.Line(target);
         var undone = before.Where(t => !after.Contains(t)).Order().ToList();
         var redone = after.Where(t => !before.Contains(t)).Order().ToList();
-        Dictionary<string, ulong> outboxBefore = Outbox(runner);
+        Dictionary<string, ulong> outboxBefore = Outbox(runner.QueryText(RuntimeHooks.OutboxState));
         try
         {
             runner.TravelTo(target, reason);
@@ -226,7 +226,10 @@ public static class TimeTravel
         }
         if (redone.Count > 0) stdout.WriteLine($"Back in the state: {Describe(history, redone)}.");
         // What left the process cannot be taken back.
-        Dictionary<string, ulong> outboxAfter = Outbox(runner);
+        // The outbox as the target state had it: the rewind turn then laid
+        // the numbers from before it over that (RewindRecord), so the
+        // difference is what the undone turns sent.
+        Dictionary<string, ulong> outboxAfter = Outbox(runner.Store.TargetOutbox);
         foreach (var (peer, next) in outboxBefore)
         {
             // A peer the earlier state never wrote to numbers from 1 (500-messaging.js).
@@ -234,7 +237,7 @@ public static class TimeTravel
             if (next > now)
             {
                 stdout.WriteLine($"Note: {next - now} message(s) to {peer} from the undone turns were already sent and cannot be taken back " +
-                                 "(the log still shows them).");
+                                 "(the log still shows them; new messages are numbered after them, so the peer takes them).");
             }
         }
         int messages = undone.Count(t => HistoryLog.Kind(history.Records[t]) == "message");
@@ -253,12 +256,11 @@ public static class TimeTravel
     }
 
     // Messages queued per peer (the runtime's outbox numbering), to tell when time travel crosses sent messages.
-    private static Dictionary<string, ulong> Outbox(TurnRunner runner)
+    private static Dictionary<string, ulong> Outbox(string text)
     {
         var result = new Dictionary<string, ulong>();
         try
         {
-            string text = runner.QueryText(RuntimeHooks.OutboxState);
             if (text.Length == 0) return result;
             foreach (JsonNode? node in JsonNode.Parse(text)!.AsArray())
                 result[node!["to"]!.GetValue<string>()] = node["next"]!.GetValue<ulong>();

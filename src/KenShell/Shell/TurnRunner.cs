@@ -99,12 +99,16 @@ public sealed class TurnRunner : IDisposable
     /// </summary>
     public void TravelTo(ulong target, string reason)
     {
+        // Sequence numbers, queued copies and receiver windows describe what
+        // already left the process: the rewind turn carries them over
+        // (RewindRecord). "" from a store whose runtime has no such query.
+        string carry = _shell.QueryText(RuntimeHooks.MessagingState);
         // One heap at a time: each isolate is entered on this thread when it
         // is made and left when it is disposed, so they must nest.
         _shell.Dispose();
         try
         {
-            _shell = _store.Rewind(target, reason);
+            _shell = _store.Rewind(target, reason, carry);
         }
         catch (Exception e) when (e is HistoryException or TurnLogException or CheckpointFailedException or EngineException)
         {

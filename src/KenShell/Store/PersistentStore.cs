@@ -443,6 +443,7 @@ public sealed class PersistentStore : IDisposable
                 // One heap at a time (isolates are entered when made, left when disposed).
                 shell.Dispose();
                 shell = ReachState(target, history);
+                RewindRecord.ApplyCarry(shell, record, _diagnostics);
             }
             else
             {
@@ -538,20 +539,25 @@ public sealed class PersistentStore : IDisposable
         {
             PrepareShell?.Invoke(shell);
             var turns = new List<TurnRecord>();
-            for (int i = from - 1; i >= 0; i--)
-            {
-                TurnRecord record = history.Records[walk[i]];
-                if (!RewindRecord.IsRewind(record)) turns.Add(record);
-            }
-            using var progress = new ReplayProgress(_diagnostics, turns.Count, _progressOnTerminal, ProgressAfter);
+            for (int i = from - 1; i >= 0; i--) turns.Add(history.Records[walk[i]]);
+            int count = turns.Count(r => !RewindRecord.IsRewind(r));
+            using var progress = new ReplayProgress(_diagnostics, count, _progressOnTerminal, ProgressAfter);
             int done = 0;
             foreach (TurnRecord record in turns)
             {
+                // A rewind turn on the way: the walk already jumped to its
+                // target; what it adds is the messaging state it carried.
+                if (RewindRecord.IsRewind(record))
+                {
+                    shell.StopTape();
+                    RewindRecord.ApplyCarry(shell, record, _diagnostics);
+                    continue;
+                }
                 ReplayOne(shell, record, progress);
                 progress.Report(++done);
             }
             shell.StopTape();
-            LastReachReplayed = turns.Count;
+            LastReachReplayed = count;
             LastReachBase = walk[from];
         }
         catch
@@ -574,7 +580,8 @@ public sealed class PersistentStore : IDisposable
     /// disposed the old heap before (isolates nest) and takes this one. On
     /// any failure nothing was committed.
     /// </summary>
-    public JsShell Rewind(ulong target, string reason)
+    /// <param name="carry">The messaging state from before the rewind (RuntimeHooks.MessagingState), laid over the target's state and kept in the record; "" for none.</param>
+    public JsShell Rewind(ulong target, string reason, string carry = "")
     {
         if (_writer is null) throw new InvalidOperationException("the store is not open");
         ThrowIfRemoved();
@@ -583,7 +590,9 @@ public sealed class PersistentStore : IDisposable
         lock (_checkpoints.Sync) shell = ReachState(target);
         try
         {
-            var record = new TurnRecord(Turn + 1, RewindRecord.Encode(target, reason), [], TurnDigest.Compute([]),
+            TargetOutbox = shell.QueryText(RuntimeHooks.OutboxState);
+            RewindRecord.ApplyCarry(shell, carry);
+            var record = new TurnRecord(Turn + 1, RewindRecord.Encode(target, reason, carry), [], TurnDigest.Compute([]),
                 TurnRecordKinds.RewindTurn, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             FaultInjection.Hit(FaultInjection.BeforeRewind);
             CommitTurn(record, TimeSpan.Zero);
@@ -595,6 +604,9 @@ public sealed class PersistentStore : IDisposable
             throw;
         }
     }
+
+    /// <summary>The outbound streams (RuntimeHooks.OutboxState) of the last <see cref="Rewind"/>'s target state, before the carried state replaced them: what the undone turns sent.</summary>
+    public string TargetOutbox { get; private set; } = "";
 
     /// <summary>The history kept: its first turn (null: none), the segment count and their bytes (.info).</summary>
     public (ulong? FirstTurn, int Segments, long Bytes) HistorySize()

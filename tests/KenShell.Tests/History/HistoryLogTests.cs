@@ -112,4 +112,18 @@ public sealed class HistoryLogTests : IDisposable
         Assert.Equal(1UL, history.FirstTurn);
         Assert.Equal(30UL, history.LastTurn);
     }
+
+    [Fact]
+    public void ARewindRecordCarriesTheMessagingStateAndOlderRecordsWithoutOneStillDecode()
+    {
+        Assert.True(RewindRecord.TryDecode("5\nundo", out ulong target, out string reason, out string carry));
+        Assert.Equal((5UL, "undo", ""), (target, reason, carry));
+        string state = "{\"out\":[[\"127.0.0.1:7\",4,3,[]]],\"in\":[[\"a\\nb\",\"{}\"]]}";
+        string source = RewindRecord.Encode(2, RewindRecord.Redo, state);
+        Assert.True(RewindRecord.TryDecode(source, out target, out reason, out carry));
+        Assert.Equal((2UL, "redo", state), (target, reason, carry));
+        Assert.True(RewindRecord.TryDecode(source, out _, out reason));
+        Assert.Equal("redo", reason); // what .history and .redo read
+        Assert.Equal("3\nrewind", RewindRecord.Encode(3, RewindRecord.Rewind)); // no carry: the old format
+    }
 }

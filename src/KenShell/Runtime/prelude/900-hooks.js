@@ -153,6 +153,44 @@ return {
     for (let i = 0; i < windows.length; i++) append(list, { __proto__: null, key: windows[i][0], state: windows[i][1] });
     return jsonList(list);
   },
+  // Query: the whole messaging protocol state (what a rewind turn carries
+  // over: sequence numbers, queued copies and receiver windows describe what
+  // already left the process, so time travel must not take them back), as
+  // JSON { out: [[to, next, acked, [[seq, base64]...]]], in: [[key, state]] }.
+  messagingState() {
+    // Written out by hand, from primitives: JSON.stringify of arrays would
+    // consult a toJSON that user code may have put on Array.prototype.
+    const out = [];
+    const streams = mapList(outStreams, true);
+    for (let i = 0; i < streams.length; i++) {
+      const stream = streams[i][1];
+      const messages = [];
+      const queued = mapList(stream.messages, true);
+      for (let k = 0; k < queued.length; k++) append(messages, `[${+queued[k][0]},"${toBase64(queued[k][1])}"]`);
+      append(out, `[${JSONStringify(streams[i][0])},${+stream.next},${+stream.acked},[${ArrayPrototypeJoin(messages, ',')}]]`);
+    }
+    const windows = mapList(inWindows, true);
+    const inbound = [];
+    for (let i = 0; i < windows.length; i++) append(inbound, `[${JSONStringify(windows[i][0])},${JSONStringify(windows[i][1])}]`);
+    return `{"out":[${ArrayPrototypeJoin(out, ',')}],"in":[${ArrayPrototypeJoin(inbound, ',')}]}`;
+  },
+  // Turn (part of a rewind turn): replaces the messaging protocol state with
+  // what messagingState answered before the rewind.
+  restoreMessaging(json) {
+    const state = JSONParse(json);
+    const oldStreams = mapList(outStreams, true);
+    for (let i = 0; i < oldStreams.length; i++) call(MapDelete, outStreams, oldStreams[i][0]);
+    for (let i = 0; i < state.out.length; i++) {
+      const s = state.out[i];
+      const messages = new MapCtor();
+      for (let k = 0; k < s[3].length; k++) call(MapSet, messages, s[3][k][0], fromBase64(s[3][k][1]));
+      call(MapSet, outStreams, s[0], { next: s[1], acked: s[2], messages });
+    }
+    const oldWindows = mapList(inWindows, true);
+    for (let i = 0; i < oldWindows.length; i++) call(MapDelete, inWindows, oldWindows[i][0]);
+    for (let i = 0; i < state.in.length; i++) call(MapSet, inWindows, state.in[i][0], state.in[i][1]);
+    return 1;
+  },
   // Query: messages waiting for a handler that is now set.
   inboxReady() { return messageHandler === null ? 0 : inbox.length; },
   // Turn: delivers one message. The receiver window's new state is saved in
