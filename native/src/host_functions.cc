@@ -821,7 +821,7 @@ const double kProcessStart = [] {
 }();
 
 std::string LiveProcessInfo(v8::Isolate* isolate, const std::string& name, const std::string& arg) {
-    if (name == "argv" || name == "execPath") {
+    if (name == "argv" || name == "execPath" || name == "main") {
         std::lock_guard<std::mutex> lock(g_process_text_mutex);
         auto found = ProcessTexts().find(name);
         return found != ProcessTexts().end() ? found->second : std::string();
@@ -874,7 +874,7 @@ std::string LiveProcessInfo(v8::Isolate* isolate, const std::string& name, const
 }
 
 // processInfo(name, arg): what `process` learns from outside the heap
-// (prelude section 720-node-process.js): 'argv', 'execPath', 'env' (arg: a
+// (prelude section 720-node-process.js): 'argv', 'execPath', 'main' (the program's full path or ""), 'env' (arg: a
 // name; "\1" + value or "\0" when unset), 'pid', 'ppid', 'hrtime' ("sec nsec"), 'uptime', 'memory' (JSON),
 // 'cwd', 'uid'; 'environ' is the whole environment ("NAME=value", each
 // ending in "\0"). Recorded on the tape (kind kProcess) and replayed like the clock.

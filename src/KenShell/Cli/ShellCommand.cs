@@ -236,6 +236,8 @@ public static class ShellCommand
             }
             JsShell.SetProcessText("argv", System.Text.Json.JsonSerializer.Serialize(argv));
             JsShell.SetProcessText("execPath", execPath);
+            // The program's path: `require` in it resolves from its folder.
+            JsShell.SetProcessText("main", scriptFile is not null ? Path.GetFullPath(scriptFile) : "");
             // The shell's identity as the network knows it (canonical form).
             string identity = KenShell.Messaging.PeerAddress.TryParse(address, out var peer) ? peer.ToString() : address;
             var policy = CheckpointPolicy.Default(options.CheckpointEveryTurns) with { CheckpointTimeout = options.CheckpointTimeout };

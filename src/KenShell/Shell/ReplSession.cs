@@ -387,7 +387,7 @@ public sealed partial class ReplSession : IDisposable
     {
         // An .mjs file is an ES module, as for `node FILE.mjs`: the program
         // imports it (the loader reads its source through the turn's tape).
-        if (path.EndsWith(".mjs", StringComparison.Ordinal))
+        if (path.EndsWith(".mjs", StringComparison.Ordinal) || IsModuleScoped(path))
             text = $"await import({System.Text.Json.JsonSerializer.Serialize(Path.GetFullPath(path))});";
         int exit = _runner.Run(StripShebang(text), EvalMode.Program, path) == TurnOutcome.Committed &&
                    _runner.LastStatus == TurnStatus.Ok ? 0 : 1;
@@ -395,6 +395,32 @@ public sealed partial class ReplSession : IDisposable
         RunUntilSettled(ref promptShown);
         _stdout.Flush();
         return exit;
+    }
+
+    // A .js file whose nearest package.json says "type": "module" is an ES
+    // module to `node FILE.js`. Reading package.json here is not an input of
+    // the heap: it only chooses the turn's source, which the log records.
+    private static bool IsModuleScoped(string path)
+    {
+        if (!path.EndsWith(".js", StringComparison.Ordinal)) return false;
+        for (string? dir = Path.GetDirectoryName(Path.GetFullPath(path)); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            string package = Path.Combine(dir, "package.json");
+            if (!File.Exists(package)) continue;
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(package));
+                return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
+                       doc.RootElement.TryGetProperty("type", out var type) &&
+                       type.ValueKind == System.Text.Json.JsonValueKind.String && type.GetString() == "module";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                // Node stops at the nearest package.json, readable or not.
+                return false;
+            }
+        }
+        return false;
     }
 
     // A `#!` line is a comment to Node; V8 takes it only at the very start

@@ -18,6 +18,21 @@ public static partial class SpecifierCompleter
     [GeneratedRegex(@"(?:\b(?<call>require|import)\s*\(\s*|\bfrom\s*|^\s*import\s+)(?<quote>['""])(?<spec>[^'""]*)$")]
     private static partial Regex SpecifierAtEnd();
 
+    // Node 20's built-in modules as its REPL offers them inside require('
+    // and import(': those without a leading underscore, bare and with
+    // node:; the last three exist only with the prefix.
+    private static readonly string[] BuiltinModules =
+    [
+        "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+        "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
+        "http", "http2", "https", "inspector", "inspector/promises", "module", "net", "os", "path", "path/posix",
+        "path/win32", "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl",
+        "stream", "stream/consumers", "stream/promises", "stream/web", "string_decoder", "sys", "timers",
+        "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi",
+        "worker_threads", "zlib",
+    ];
+    private static readonly string[] PrefixOnlyModules = ["sea", "test", "test/reporters"];
+
     // A require()d file is listed without these extensions, as require finds it without them.
     private static readonly string[] RequireExtensions = [".js", ".json", ".node"];
 
@@ -36,7 +51,10 @@ public static partial class SpecifierCompleter
         {
             if (spec.StartsWith('.') || spec.StartsWith('/'))
                 return Paths(spec, specStart, workingDirectory, isRequire);
-            return new CompletionResult(specStart, Packages(spec, workingDirectory));
+            List<string> names = Packages(spec, workingDirectory);
+            names.AddRange(Builtins(spec));
+            names.Sort(StringComparer.Ordinal);
+            return new CompletionResult(specStart, names.Distinct().ToList());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -67,6 +85,18 @@ public static partial class SpecifierCompleter
             names.Add(ext is null || name.Length == ext.Length ? name : name[..^ext.Length]);
         }
         return new CompletionResult(specStart + slash + 1, names.ToList());
+    }
+
+    private static IEnumerable<string> Builtins(string spec)
+    {
+        foreach (string name in BuiltinModules)
+        {
+            if (name.StartsWith(spec, StringComparison.Ordinal)) yield return name;
+        }
+        foreach (string name in BuiltinModules.Concat(PrefixOnlyModules))
+        {
+            if (("node:" + name).StartsWith(spec, StringComparison.Ordinal)) yield return "node:" + name;
+        }
     }
 
     private static List<string> Packages(string spec, string workingDirectory)

@@ -58,5 +58,24 @@ public sealed class NodeLibFixtureTests : IDisposable
         Assert.Equal(expected, result.Stdout);
     }
 
+    // node -i (v20.20.2) prints an uncaught DOMException under "Uncaught:",
+    // then the error with its constructor's frame, which it keeps:
+    //   Uncaught:
+    //   DOMException [AbortError]: boom
+    //       at new DOMException (node:internal/per_context/domexception:53:5)
+    // kenshell's constructor is runtime code, whose frames are not shown:
+    // the same lines without that frame.
+    [Fact]
+    public void AnUncaughtDOMExceptionPrintsUnderUncaughtAsInNode()
+    {
+        KenshellResult result = _project.Run(
+            "throw new DOMException('boom', 'AbortError')\n" +
+            "function f() { throw new DOMException('x') }\nf()\n" +
+            "throw new Error('plain')\n");
+        Assert.Equal(
+            ["Uncaught:", "DOMException [AbortError]: boom", "undefined", "Uncaught:", "DOMException [Error]: x", "    at f (REPL2:1:22)", "Uncaught Error: plain"],
+            result.StdoutLines);
+    }
+
     public void Dispose() => _project.Dispose();
 }

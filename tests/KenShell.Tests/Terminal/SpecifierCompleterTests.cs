@@ -51,6 +51,25 @@ public sealed class SpecifierCompleterTests : IDisposable
         Assert.Equal(["./", "../"], Complete("require('.")!.Candidates);
     }
 
+    // Recorded from Node 20's REPL (repl.start(...).complete): built-ins are
+    // offered bare and with node:, as in require('f -> fs, fs/promises.
+    [Fact]
+    public void CompletesNodesBuiltInModulesBareAndWithTheNodePrefix()
+    {
+        Assert.Equal(["fs", "fs/promises"], Complete("require('f")!.Candidates);
+        Assert.Equal(["node:fs", "node:fs/promises"], Complete("require('node:f")!.Candidates);
+        Assert.Equal(["node:util", "node:util/types"], Complete("await import('node:ut")!.Candidates);
+        Assert.Equal(["node:test", "node:test/reporters"], Complete("require('node:te")!.Candidates);
+        Assert.Empty(Complete("require('te")!.Candidates);
+        Assert.Empty(Complete("require('_")!.Candidates);
+        // Packages and built-ins together, in order.
+        Directory.CreateDirectory(Path.Combine(_cwd, "node_modules", "fsx"));
+        Assert.Equal(["fs", "fs/promises", "fsx"], Complete("require('fs")!.Candidates);
+        CompletionResult all = Complete("require('node:")!;
+        Assert.Equal("require('".Length, all.WordStart);
+        Assert.Equal(57, all.Candidates.Count);
+    }
+
     [Fact]
     public void LeavesEverythingElseToTheNameCompleter()
     {

@@ -502,8 +502,21 @@ const resolveCache = new MapCtor();
 const replModule = { id: '<repl>', path: '.', exports: {}, filename: null, loaded: false, children: [], paths: [] };
 ObjectDefineProperty(replModule, 'parent', { __proto__: null, value: undefined, writable: true, configurable: true, enumerable: false });
 
+// The file run as `kenshell ADDR FILE.js` (its full path), or null at the
+// prompt and for --eval: a per-process answer, recorded on the tape.
+function programPath() {
+  const main = host.processInfo('main');
+  return typeof main === 'string' && main !== '' ? main : null;
+}
+// Where the global `require` resolves from: the program's own folder while
+// a file runs (as `node FILE.js` resolves from the file), else the working
+// directory (as Node's REPL).
+function replFromDir() {
+  const main = programPath();
+  return main !== null ? pathDirname(main) : host.fsQuery('cwd');
+}
 function fromDirOf(module) {
-  return module === replModule ? host.fsQuery('cwd') : module.path;
+  return module === replModule ? replFromDir() : module.path;
 }
 
 function checkId(id) {
@@ -676,7 +689,14 @@ function makeRequire(module) {
     return isRelative(request) ? [fromDir] : nodeModulePaths(fromDir);
   };
   require.resolve = resolve;
-  require.main = undefined;
+  // In a program (`kenshell ADDR FILE.js`) require.main is the program's
+  // `module`, so the idiom `require.main === module` holds in the file, as
+  // in `node FILE.js`; at the prompt it is undefined, as in Node's REPL.
+  ObjectDefineProperty(require, 'main', {
+    __proto__: null, enumerable: true, configurable: true,
+    get() { return programPath() !== null ? replModule : undefined; },
+    set(value) { ObjectDefineProperty(require, 'main', { __proto__: null, value, writable: true, enumerable: true, configurable: true }); },
+  });
   require.extensions = { __proto__: null, '.js': moduleExtension, '.json': moduleExtension, '.node': moduleExtension };
   require.cache = moduleCache;
   return require;
@@ -723,7 +743,7 @@ cjsLoader = {
   pathResolve, pathDirname, pathBasename, pathExtname, nodeModulePaths,
   codedError, plainError, hideLoaderFrames, withoutRuntimeFrames, syntaxErrorIn,
   builtinName, builtinError, isBuiltin: (name) => call(MapGet, NODE_BUILTINS, name) !== undefined,
-  requireFrom, replModule, makeRequire, Module,
+  requireFrom, replModule, makeRequire, Module, replFromDir,
   // A package request resolved as `require` would, but with the import
   // conditions of "exports".
   resolveImport(request, parent, fromDir) {

@@ -1,7 +1,7 @@
 // ------------------------------------------------------------ node:crypto
 // Randomness comes from the crypto section (220: host.randomSeed, recorded
 // on the turn's tape, so replay hands out the same bytes); the digests
-// (md5, sha1, sha256, sha512 and their HMACs) are written here, over
+// (md5, sha1, sha224, sha256, sha384, sha512 and their HMACs) are written here, over
 // captured built-ins: the npm packages bundlers use for them (create-hash)
 // pull in streams.
 {
@@ -124,9 +124,13 @@ function sha1(bytes) {
   return wordsToBytes(h, false);
 }
 
-function sha256(bytes) {
+// SHA-224 is SHA-256 from other initial words, cut to 28 bytes (FIPS 180-4).
+const SHA256_IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+const SHA224_IV = [0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4];
+function sha224(bytes) { return TypedArrayPrototypeSlice(sha256(bytes, SHA224_IV), 0, 28); }
+function sha256(bytes, iv = SHA256_IV) {
   const m = padMessage(bytes, 64, 8, false);
-  const h = new Int32ArrayCtor([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const h = new Int32ArrayCtor(iv);
   const w = new Int32ArrayCtor(64);
   for (let off = 0; off < m.length; off += 64) {
     for (let i = 0; i < 16; i++) w[i] = be32(m, off + i * 4);
@@ -151,12 +155,19 @@ function sha256(bytes) {
 }
 
 // SHA-512 on 32-bit halves (hi, lo).
-function sha512(bytes) {
+// SHA-384 is SHA-512 from other initial words, cut to 48 bytes (FIPS 180-4).
+const SHA512_IV = [
+  0x6a09e667, 0xf3bcc908, 0xbb67ae85, 0x84caa73b, 0x3c6ef372, 0xfe94f82b, 0xa54ff53a, 0x5f1d36f1,
+  0x510e527f, 0xade682d1, 0x9b05688c, 0x2b3e6c1f, 0x1f83d9ab, 0xfb41bd6b, 0x5be0cd19, 0x137e2179,
+];
+const SHA384_IV = [
+  0xcbbb9d5d, 0xc1059ed8, 0x629a292a, 0x367cd507, 0x9159015a, 0x3070dd17, 0x152fecd8, 0xf70e5939,
+  0x67332667, 0xffc00b31, 0x8eb44a87, 0x68581511, 0xdb0c2e0d, 0x64f98fa7, 0x47b5481d, 0xbefa4fa4,
+];
+function sha384(bytes) { return TypedArrayPrototypeSlice(sha512(bytes, SHA384_IV), 0, 48); }
+function sha512(bytes, iv = SHA512_IV) {
   const m = padMessage(bytes, 128, 16, false);
-  const h = new Int32ArrayCtor([
-    0x6a09e667, 0xf3bcc908, 0xbb67ae85, 0x84caa73b, 0x3c6ef372, 0xfe94f82b, 0xa54ff53a, 0x5f1d36f1,
-    0x510e527f, 0xade682d1, 0x9b05688c, 0x2b3e6c1f, 0x1f83d9ab, 0xfb41bd6b, 0x5be0cd19, 0x137e2179,
-  ]);
+  const h = new Int32ArrayCtor(iv);
   const w = new Int32ArrayCtor(160);
   const v = new Int32ArrayCtor(16);
   // sum of 64-bit values given as [hi, lo] pairs, into out[o], out[o+1]
@@ -212,14 +223,16 @@ function sha512(bytes) {
   return wordsToBytes(h, false);
 }
 
-const DIGESTS = { __proto__: null, md5: [md5, 64], sha1: [sha1, 64], sha256: [sha256, 64], sha512: [sha512, 128] };
+const DIGESTS = {
+  __proto__: null, md5: [md5, 64], sha1: [sha1, 64], sha224: [sha224, 64], sha256: [sha256, 64], sha384: [sha384, 128], sha512: [sha512, 128],
+};
 function digestOf(algorithm) {
   const name = typeof algorithm === 'string' ? StringPrototypeReplace(StringPrototypeToLowerCase(algorithm), '-', '') : algorithm;
   const d = typeof name === 'string' ? DIGESTS[name] : undefined;
   if (d === undefined) {
     if (typeof algorithm !== 'string') throw invalidArgType('algorithm', 'of type string', algorithm);
     throw nodeError(ErrorClass, 'ERR_KENSHELL_DIGEST_NOT_SUPPORTED',
-      `Digest method not supported by kenshell: ${algorithm} (it has md5, sha1, sha256, sha512)`);
+      `Digest method not supported by kenshell: ${algorithm} (it has md5, sha1, sha224, sha256, sha384, sha512)`);
   }
   return d;
 }
@@ -359,7 +372,7 @@ function timingSafeEqual(a, b) {
 defineBuiltinModule('crypto', () => ({
   createHash: (algorithm, options) => new Hash(algorithm),
   createHmac: (algorithm, key, options) => new Hmac(algorithm, key),
-  getHashes: () => ['md5', 'sha1', 'sha256', 'sha512'],
+  getHashes: () => ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'],
   getRandomValues: (array) => cryptoObject.getRandomValues(array),
   randomBytes,
   randomFillSync,

@@ -1069,7 +1069,7 @@ function dynamicImport(specifier, referrer, assertions) {
     // its filename; an input at the prompt has neither.
     if (typeof referrer === 'string' && StringPrototypeStartsWith(referrer, 'file://')) referrer = urlToPath(referrer);
     const fromModule = typeof referrer === 'string' && StringPrototypeStartsWith(referrer, '/');
-    const fromDir = fromModule ? L.pathDirname(referrer) : host.fsQuery('cwd');
+    const fromDir = fromModule ? L.pathDirname(referrer) : L.replFromDir();
     const parentName = fromModule ? referrer : (fromDir === '/' ? '' : fromDir) + '/repl';
     const fresh = [];
     L.enter();

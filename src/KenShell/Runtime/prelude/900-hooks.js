@@ -31,6 +31,13 @@ function reportUncaught(error, program) {
   let text;
   try {
     text = typeof program === 'string' ? program + formatProgramError(error) : formatUncaught(error, { colors: colors() });
+    // Node's DOMException always keeps its constructor's frame (in
+    // node:internal) under the REPL's trimming, so node -i prints it under
+    // "Uncaught:", on lines of its own, even when thrown at top level.
+    if (typeof program !== 'string' && error !== null && typeof error === 'object' &&
+        call(WeakMapGet, domExceptionData, error) !== undefined && StringPrototypeStartsWith(text, 'Uncaught ')) {
+      text = 'Uncaught:\n' + StringPrototypeSlice(text, 9);
+    }
     // Node's REPL trims the stack of an error it reports for good (its
     // stack trace override): `_error` then prints as `[Error: boom]`.
     if (typeof program !== 'string') {
