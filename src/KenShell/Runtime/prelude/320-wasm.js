@@ -24,6 +24,9 @@
 //   handed over as the real wasm function, as V8 would see them.
 // Memory, Table and Global made by their constructors are V8's own.
 let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved)
+// Called by beforeSnapshot, before wasmRealCache is dropped: copies what
+// only the real objects hold (a table's entries) into what is saved.
+let wasmBeforeSnapshot = () => {};
 {
   const RealWasm = globalThis.WebAssembly;
   if (RealWasm !== undefined && RealWasm !== null && typeof RealWasm === 'object') {
@@ -156,14 +159,62 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       }
       return ObjectFreeze(globals);
     };
+    // The module's own tables, if each is a plain funcref or externref one:
+    // [[element type byte, limits bytes], ...]; else undefined.
+    const ownTables = (bytes, contentStart, end) => {
+      const [count, start] = readLeb(bytes, contentStart);
+      let pos = start;
+      const tables = [];
+      for (let i = 0; i < count; i++) {
+        const type = bytes[pos];
+        if (type !== 0x70 && type !== 0x6f) return undefined;
+        const limitsEnd = readLimits(bytes, pos + 1);
+        append(tables, ObjectFreeze([type, TypedArraySlice(bytes, pos + 1, limitsEnd)]));
+        pos = limitsEnd;
+      }
+      return pos === end ? ObjectFreeze(tables) : undefined;
+    };
+    // The number of imports of each kind: [functions, tables, memories, globals].
+    const importCounts = (bytes) => {
+      const counts = [0, 0, 0, 0, 0];
+      let pos = 8;
+      while (pos < bytes.length) {
+        const id = bytes[pos];
+        const [size, contentStart] = readLeb(bytes, pos + 1);
+        if (id === 2) {
+          let [count, at] = readLeb(bytes, contentStart);
+          for (let i = 0; i < count; i++) {
+            for (let n = 0; n < 2; n++) {
+              const [length, text] = readLeb(bytes, at);
+              at = text + length;
+            }
+            const kind = bytes[at++];
+            if (kind === 0) at = readLeb(bytes, at)[1];
+            else if (kind === 1) at = readLimits(bytes, at + 1);
+            else if (kind === 2) at = readLimits(bytes, at);
+            else if (kind === 3) at += 2;
+            else if (kind === 4) at = readLeb(bytes, at + 1)[1];
+            counts[kind]++;
+          }
+        }
+        pos = contentStart + size;
+      }
+      return counts;
+    };
+    const hiddenExport = (index) => `${KENSHELL_IMPORT}:f${index}`;
     // The module's bytes with what V8 cannot snapshot in an instance turned
     // into imports that kenshell fills with objects V8 can snapshot: its own
-    // memory (a Memory of the same limits) and its own globals (a Global
-    // each, initialized as the module would), appended after the module's
+    // memory (a Memory of the same limits), its own globals (a Global
+    // each, initialized as the module would) and its own tables (a Table
+    // each, of the same type and limits), appended after the module's
     // imports; and without the start function if dropStart. Indexes do not
     // move: imports are numbered first, in order, per kind, and the new ones
-    // come last, in the order the module defined them.
-    // Returns [bytes, memory limits bytes or undefined, globals or undefined].
+    // come last, in the order the module defined them. Every function the
+    // module defines is exported too, under a name no module can export
+    // (hiddenExport), so that a function taken out of a table is known by
+    // its instance and index, and can be found again after a restore.
+    // Returns [bytes, memory limits bytes or undefined, globals or undefined,
+    // tables or undefined, first defined function index, function count].
     const rewrite = (bytes, dropStart) => {
       const sections = [];
       let pos = 8;
@@ -175,6 +226,8 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       }
       let limits;
       let globals;
+      let tables;
+      let functionCount = 0;
       for (let i = 0; i < sections.length; i++) {
         const [id, , contentStart, end] = sections[i];
         if (id === 5) {
@@ -183,8 +236,13 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
           if (count === 1 && bytes[at] <= 3) limits = TypedArraySlice(bytes, at, end);
         } else if (id === 6) {
           globals = ownGlobals(bytes, contentStart);
+        } else if (id === 4) {
+          tables = ownTables(bytes, contentStart, end);
+        } else if (id === 3) {
+          functionCount = readLeb(bytes, contentStart)[0];
         }
       }
+      const firstFunction = importCounts(bytes)[0];
       const newImport = [];
       let added = 0;
       if (limits !== undefined) {
@@ -204,9 +262,20 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
           added++;
         }
       }
+      if (tables !== undefined) {
+        for (let j = 0; j < tables.length; j++) {
+          appendName(newImport, KENSHELL_IMPORT);
+          appendName(newImport, `table${j}`);
+          append(newImport, 1);
+          append(newImport, tables[j][0]);
+          appendRange(newImport, tables[j][1], 0, tables[j][1].length);
+          added++;
+        }
+      }
       const out = [];
       appendRange(out, bytes, 0, 8);
       let importDone = added === 0;
+      let exportDone = functionCount === 0;
       const emitImports = (oldContentStart, oldEnd) => {
         const content = [];
         let count = 0;
@@ -220,6 +289,23 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         appendRange(out, content, 0, content.length);
         importDone = true;
       };
+      const emitExports = (oldContentStart, oldEnd) => {
+        const content = [];
+        let count = 0;
+        let at = oldEnd;
+        if (oldContentStart !== undefined) [count, at] = readLeb(bytes, oldContentStart);
+        leb(content, count + functionCount);
+        appendRange(content, bytes, at, oldEnd);
+        for (let f = firstFunction; f < firstFunction + functionCount; f++) {
+          appendName(content, hiddenExport(f));
+          append(content, 0);
+          leb(content, f);
+        }
+        append(out, 7);
+        leb(out, content.length);
+        appendRange(out, content, 0, content.length);
+        exportDone = true;
+      };
       for (let i = 0; i < sections.length; i++) {
         const [id, start, contentStart, end] = sections[i];
         if (!importDone && id === 2) {
@@ -227,13 +313,21 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
           continue;
         }
         if (!importDone && id !== 0 && id !== 1) emitImports(undefined, 0);
+        if (!exportDone && id === 7) {
+          emitExports(contentStart, end);
+          continue;
+        }
+        // Sections after the exports: start, element, data count, code, data.
+        if (!exportDone && (id === 8 || id === 9 || id === 10 || id === 11 || id === 12)) emitExports(undefined, 0);
         if (id === 5 && limits !== undefined) continue;
         if (id === 6 && globals !== undefined) continue;
+        if (id === 4 && tables !== undefined) continue;
         if (id === 8 && dropStart) continue;
         appendRange(out, bytes, start, end);
       }
       if (!importDone) emitImports(undefined, 0);
-      return [new Uint8ArrayCtor(out), limits, globals];
+      if (!exportDone) emitExports(undefined, 0);
+      return [new Uint8ArrayCtor(out), limits, globals, tables, firstFunction, functionCount];
     };
     // For each import, in order: the value type of a global import
     // ('i32'...), else undefined.
@@ -303,7 +397,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       if (record === undefined) {
         const bytes = call(WeakMapGet, moduleBytes, wrapper);
         if (bytes === undefined) return undefined;
-        record = { __proto__: null, original: ReflectConstruct(RealModule, [bytes]), first: undefined, again: undefined, limits: undefined, globals: undefined };
+        record = { __proto__: null, original: ReflectConstruct(RealModule, [bytes]), first: undefined, again: undefined, limits: undefined, globals: undefined, tables: undefined, firstFunction: 0, functionCount: 0 };
         call(WeakMapSet, wasmRealCache, wrapper, record);
       }
       return record;
@@ -312,9 +406,12 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       const record = moduleRecord(wrapper);
       const key = again ? 'again' : 'first';
       if (record[key] === undefined) {
-        const [bytes, limits, globals] = rewrite(call(WeakMapGet, moduleBytes, wrapper), again);
+        const [bytes, limits, globals, tables, firstFunction, functionCount] = rewrite(call(WeakMapGet, moduleBytes, wrapper), again);
         record.limits = limits;
         record.globals = globals;
+        record.tables = tables;
+        record.firstFunction = firstFunction;
+        record.functionCount = functionCount;
         record[key] = ReflectConstruct(RealModule, [bytes]);
       }
       return record[key];
@@ -330,7 +427,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
     const adoptModule = (proto, real, bytes) => {
       const self = ObjectCreate(proto);
       call(WeakMapSet, moduleBytes, self, bytes);
-      call(WeakMapSet, wasmRealCache, self, { __proto__: null, original: real, first: undefined, again: undefined, limits: undefined, globals: undefined });
+      call(WeakMapSet, wasmRealCache, self, { __proto__: null, original: real, first: undefined, again: undefined, limits: undefined, globals: undefined, tables: undefined, firstFunction: 0, functionCount: 0 });
       return self;
     };
     const Module = builtin('Module', RealModule.length, (receiver, newTarget, ...args) => {
@@ -350,24 +447,224 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
     staticOnModule('imports', ModuleImports);
     staticOnModule('customSections', ModuleCustomSections);
 
+    // ---- Table
+    // A Table is a wrapper too: V8 cannot snapshot a table that holds wasm
+    // functions (each keeps its instance). What is saved is its element
+    // type, maximum and, written just before each checkpoint, its entries:
+    // a function as its wrapper (instance + function index), an externref
+    // value as itself. The real table is made again from them when first
+    // used after a restore.
+    const RealTable = RealWasm.Table;
+    const RealTableGet = RealTable.prototype.get;
+    const RealTableSet = RealTable.prototype.set;
+    const RealTableGrow = RealTable.prototype.grow;
+    const RealTableLengthGet = ObjectGetOwnPropertyDescriptor(RealTable.prototype, 'length').get;
+    const tableState = new WeakMapCtor(); // Table wrapper -> { element, maximum, contents, lost } (saved)
+    const instanceFunctions = new WeakMapCtor(); // Instance wrapper -> Map function index -> wrapper (saved)
+    // The tables whose real table exists in this process, so that
+    // beforeSnapshot can save their entries. Tables are few; a wrapper
+    // stays here until the next checkpoint child forgets it.
+    let liveTables = new MapCtor();
+    const ErrorCtor = Error;
+
+    const isTable = (value) =>
+      typeof value === 'object' && value !== null && call(WeakMapHas, tableState, value);
+    const adoptTable = (proto, real, element, maximum) => {
+      const self = ObjectCreate(proto);
+      call(WeakMapSet, tableState, self, { __proto__: null, element, maximum, contents: undefined, lost: undefined });
+      call(WeakMapSet, wasmRealCache, self, real);
+      call(WeakMapSet, wasmRealCache, real, self);
+      call(MapSet, liveTables, self, self);
+      return self;
+    };
+    // The wrapper of function `index` of an instance: one per function, as
+    // V8 gives one object per function (an export and table.get agree).
+    const functionWrapper = (instance, index, real) => {
+      let functions = call(WeakMapGet, instanceFunctions, instance);
+      if (functions === undefined) {
+        functions = new MapCtor();
+        call(WeakMapSet, instanceFunctions, instance, functions);
+      }
+      let wrapper = call(MapGet, functions, index);
+      if (wrapper === undefined) {
+        const name = hiddenExport(index);
+        wrapper = builtin(real.name, real.length, (r, nt, ...a) =>
+          ReflectApply(InstanceExportsGetter(realInstanceOf(instance))[name], undefined, a));
+        call(WeakMapSet, exportedFunctions, wrapper, ObjectFreeze([instance, name]));
+        call(MapSet, functions, index, wrapper);
+      }
+      return wrapper;
+    };
+    // A value from the real table (or a real export) as the user sees it.
+    const fromReal = (value) => {
+      if (typeof value !== 'function') return value;
+      const info = call(WeakMapGet, wasmRealCache, value);
+      return info === undefined ? value : functionWrapper(info[0], info[1], value);
+    };
+    // A value given by the user as V8 needs it: the real wasm function for
+    // a wrapper, the real table for a Table.
+    const toReal = (value) => {
+      if (typeof value === 'function') {
+        const exported = call(WeakMapGet, exportedFunctions, value);
+        if (exported !== undefined) return InstanceExportsGetter(realInstanceOf(exported[0]))[exported[1]];
+      } else if (isTable(value)) {
+        return realTableOf(value);
+      }
+      return value;
+    };
+    const realTableOf = (wrapper) => {
+      let real = call(WeakMapGet, wasmRealCache, wrapper);
+      if (real !== undefined) return real;
+      const state = call(WeakMapGet, tableState, wrapper);
+      const contents = state.contents;
+      const descriptor = { __proto__: null, element: state.element, initial: contents.length };
+      if (state.maximum !== undefined) descriptor.maximum = state.maximum;
+      real = new RealTable(descriptor);
+      // In the cache before it is filled: filling may instantiate an
+      // instance again that uses this very table.
+      call(WeakMapSet, wasmRealCache, wrapper, real);
+      call(WeakMapSet, wasmRealCache, real, wrapper);
+      call(MapSet, liveTables, wrapper, wrapper);
+      for (let i = 0; i < contents.length; i++) {
+        const value = contents[i];
+        try {
+          call(RealTableSet, real, i, toReal(value));
+        } catch {
+          // A value V8 will not take back (a JavaScript function a module
+          // imported and put in its table): the entry is lost.
+          if (state.lost === undefined) state.lost = { __proto__: null };
+          state.lost[i] = true;
+        }
+      }
+      return real;
+    };
+    wasmBeforeSnapshot = () => {
+      const tables = mapList(liveTables, false);
+      for (let t = 0; t < tables.length; t++) {
+        const real = call(WeakMapGet, wasmRealCache, tables[t]);
+        if (real === undefined) continue;
+        const length = call(RealTableLengthGet, real);
+        const contents = [];
+        for (let i = 0; i < length; i++) append(contents, fromReal(call(RealTableGet, real, i)));
+        call(WeakMapGet, tableState, tables[t]).contents = contents;
+      }
+      liveTables = new MapCtor();
+    };
+
+    const TablePrototype = {};
+    const Table = builtin('Table', RealTable.length, (receiver, newTarget, ...args) => {
+      if (newTarget === undefined) return ReflectApply(RealTable, receiver, args);
+      const descriptor = args[0];
+      let element;
+      let maximum;
+      const realArgs = [];
+      for (let i = 0; i < args.length; i++) append(realArgs, toReal(args[i]));
+      if ((typeof descriptor === 'object' && descriptor !== null) || typeof descriptor === 'function') {
+        // V8 reads the descriptor; kenshell notes what it read, each
+        // property once, in V8's order.
+        const recording = { __proto__: null };
+        const forward = (key, note) => ObjectDefineProperty(recording, key, {
+          __proto__: null,
+          enumerable: true,
+          get: () => {
+            const value = descriptor[key];
+            return note === undefined ? value : note(value);
+          },
+        });
+        forward('element', (value) => (element = value === undefined ? value : `${value}`));
+        forward('initial');
+        forward('minimum');
+        forward('maximum', (value) => (maximum = value === undefined ? value : +value));
+        realArgs[0] = recording;
+      }
+      const real = ReflectConstruct(RealTable, realArgs);
+      return adoptTable(createFromConstructor(newTarget, TablePrototype), real, element, maximum);
+    }, true);
+    builtinClass(Table, TablePrototype);
+    // The table behind a receiver, or V8's error for one that is not a Table.
+    const tableReceiver = (receiver, method) => {
+      if (isTable(receiver)) return realTableOf(receiver);
+      call(method, receiver);
+      return undefined;
+    };
+    const lengthGetter = builtin('get length', 0, (receiver) => call(RealTableLengthGet, tableReceiver(receiver, RealTableLengthGet)));
+    const lengthDescriptor = ObjectGetOwnPropertyDescriptor(RealTable.prototype, 'length');
+    ObjectDefineProperty(TablePrototype, 'length', { __proto__: null, get: lengthGetter, set: undefined, enumerable: lengthDescriptor.enumerable, configurable: lengthDescriptor.configurable });
+    const tableMethod = (name, fn, after) => {
+      const descriptor = ObjectGetOwnPropertyDescriptor(RealTable.prototype, name);
+      ObjectDefineProperty(TablePrototype, name, {
+        __proto__: null,
+        value: builtin(name, fn.length, (receiver, nt, ...args) => {
+          const real = tableReceiver(receiver, fn);
+          const realArgs = [];
+          for (let i = 0; i < args.length; i++) append(realArgs, i === 0 ? args[i] : toReal(args[i]));
+          return after(receiver, args, ReflectApply(fn, real, realArgs));
+        }),
+        writable: descriptor.writable,
+        enumerable: descriptor.enumerable,
+        configurable: descriptor.configurable,
+      });
+    };
+    const lostAt = (receiver, index) => {
+      const lost = call(WeakMapGet, tableState, receiver).lost;
+      return lost !== undefined && lost[index] === true;
+    };
+    tableMethod('grow', RealTableGrow, (receiver, args, result) => result);
+    tableMethod('set', RealTableSet, (receiver, args, result) => {
+      if (lostAt(receiver, +args[0])) call(WeakMapGet, tableState, receiver).lost[+args[0]] = false;
+      return result;
+    });
+    tableMethod('get', RealTableGet, (receiver, args, result) => {
+      if (result === null && lostAt(receiver, +args[0])) {
+        throw new ErrorCtor(`WebAssembly.Table.get(): the function at index ${+args[0]} (a JavaScript function the module imported) could not be put back in the table after a restore and was lost`);
+      }
+      return fromReal(result);
+    });
+
     // ---- Instance
     const realInstanceOf = (wrapper) => {
       let real = call(WeakMapGet, wasmRealCache, wrapper);
       if (real !== undefined) return real;
       // After a restore: instantiate again, without the start function;
       // what the data segments write into memory is undone.
+      // The tables' entries that the element segments write are undone too.
       const state = call(WeakMapGet, instanceState, wrapper);
       const compiled = compiledFor(state.module, true);
+      let ownTables = state.ownTables;
+      if (ownTables === undefined && moduleRecord(state.module).tables !== undefined) {
+        // An instance saved before tables persisted: fresh tables, as then.
+        ownTables = makeTables(moduleRecord(state.module).tables);
+      }
+      const imports = realImports(state.imports, state.ownMemory, state.ownGlobals, ownTables);
+      // Making the imports may have instantiated this instance already
+      // (a table it uses held one of its functions).
+      real = call(WeakMapGet, wasmRealCache, wrapper);
+      if (real !== undefined) return real;
       const memory = state.memory;
       const saved = memory === undefined ? undefined : TypedArraySlice(new Uint8ArrayCtor(call(MemoryBufferGet, memory)));
-      real = ReflectConstruct(RealInstance, [compiled, realImports(state.imports, state.ownMemory, state.ownGlobals)]);
+      const tables = [];
+      const tableWrappers = state.tables === undefined ? [] : state.tables;
+      for (let t = 0; t < tableWrappers.length; t++) {
+        if (!isTable(tableWrappers[t])) continue;
+        const table = realTableOf(tableWrappers[t]);
+        const entries = [];
+        const length = call(RealTableLengthGet, table);
+        for (let i = 0; i < length; i++) append(entries, call(RealTableGet, table, i));
+        append(tables, [table, entries]);
+      }
+      real = ReflectConstruct(RealInstance, [compiled, imports]);
       if (saved !== undefined) TypedArraySet(new Uint8ArrayCtor(call(MemoryBufferGet, memory)), saved);
+      for (let t = 0; t < tables.length; t++) {
+        const [table, entries] = tables[t];
+        for (let i = 0; i < entries.length; i++) call(RealTableSet, table, i, entries[i]);
+      }
       call(WeakMapSet, wasmRealCache, wrapper, real);
+      registerFunctions(wrapper, state.module, real);
       return real;
     };
     // The import object V8 is given: the values read at instantiation, with
     // exported-function wrappers handed over as the real wasm functions.
-    const realImports = (imports, ownMemory, ownGlobals) => {
+    const realImports = (imports, ownMemory, ownGlobals, ownTables) => {
       const out = { __proto__: null };
       const modules = ObjectGetOwnPropertyNames(imports);
       for (let i = 0; i < modules.length; i++) {
@@ -375,23 +672,45 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         const target = { __proto__: null };
         const names = ObjectGetOwnPropertyNames(source);
         for (let j = 0; j < names.length; j++) {
-          let value = source[names[j]];
-          const exported = typeof value === 'function' ? call(WeakMapGet, exportedFunctions, value) : undefined;
-          if (exported !== undefined) value = InstanceExportsGetter(realInstanceOf(exported[0]))[exported[1]];
+          const value = toReal(source[names[j]]);
           ObjectDefineProperty(target, names[j], { __proto__: null, value, enumerable: true });
         }
         ObjectDefineProperty(out, modules[i], { __proto__: null, value: target, enumerable: true });
       }
-      if (ownMemory !== undefined || ownGlobals !== undefined) {
+      if (ownMemory !== undefined || ownGlobals !== undefined || ownTables !== undefined) {
         const own = { __proto__: null, memory: ownMemory };
         if (ownGlobals !== undefined) {
           for (let j = 0; j < ownGlobals.length; j++) own[`global${j}`] = ownGlobals[j];
+        }
+        if (ownTables !== undefined) {
+          for (let j = 0; j < ownTables.length; j++) own[`table${j}`] = realTableOf(ownTables[j]);
         }
         ObjectDefineProperty(out, KENSHELL_IMPORT, { __proto__: null, value: own, enumerable: true });
       }
       return out;
     };
     const InstanceExportsGetter = (real) => call(InstanceExportsGet, real);
+    // Each function the instance defines, known by its instance and index.
+    const registerFunctions = (wrapper, module, real) => {
+      const record = moduleRecord(module);
+      const realExports = InstanceExportsGetter(real);
+      for (let f = record.firstFunction; f < record.firstFunction + record.functionCount; f++) {
+        call(WeakMapSet, wasmRealCache, realExports[hiddenExport(f)], ObjectFreeze([wrapper, f]));
+      }
+    };
+    // A Table for each of the module's own, of its type and limits.
+    const makeTables = (tables) => {
+      const made = [];
+      for (let j = 0; j < tables.length; j++) {
+        const [type, limits] = tables[j];
+        const { initial, maximum } = memoryDescriptor(limits);
+        const element = type === 0x70 ? 'anyfunc' : 'externref';
+        const descriptor = { __proto__: null, element, initial };
+        if (maximum !== undefined) descriptor.maximum = maximum;
+        append(made, adoptTable(TablePrototype, new RealTable(descriptor), element, maximum));
+      }
+      return ObjectFreeze(made);
+    };
 
     const InstancePrototype = {};
     const Instance = builtin('Instance', RealInstance.length, (receiver, newTarget, ...args) => {
@@ -411,6 +730,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       // Read each import once, in V8's order (module object, then value).
       const imports = { __proto__: null };
       const primitiveGlobals = [];
+      const tables = [];
       let memory;
       for (let i = 0; i < declared.length; i++) {
         const { module: moduleName, name, kind } = declared[i];
@@ -424,6 +744,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         }
         ObjectDefineProperty(imports[moduleName], name, { __proto__: null, value, enumerable: true, configurable: true });
         if (kind === 'memory') memory = value;
+        if (kind === 'table') append(tables, value);
         if (kind === 'global') append(primitiveGlobals, [i, moduleName, name]);
       }
       // A global imported as a number or BigInt is given to V8 as a Global
@@ -457,8 +778,13 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         ReflectConstruct(RealInstance, [original, realImports(imports, undefined, undefined)]);
         throw error;
       }
-      const real = ReflectConstruct(RealInstance, [compiled, realImports(imports, ownMemory, ownGlobals)]);
+      const ownTables = moduleRecord(module).tables === undefined ? undefined : makeTables(moduleRecord(module).tables);
+      if (ownTables !== undefined) {
+        for (let j = 0; j < ownTables.length; j++) append(tables, ownTables[j]);
+      }
+      const real = ReflectConstruct(RealInstance, [compiled, realImports(imports, ownMemory, ownGlobals, ownTables)]);
       const self = createFromConstructor(newTarget, InstancePrototype);
+      registerFunctions(self, module, real);
       // The exports object, as V8 makes it: null prototype, export order, frozen.
       const realExports = InstanceExportsGetter(real);
       const exportsObject = { __proto__: null };
@@ -467,7 +793,12 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
       for (let i = 0; i < declaredExports.length; i++) {
         const { name, kind } = declaredExports[i];
         let value = realExports[name];
-        if (kind === 'function') {
+        const info = (typeof value === 'object' && value !== null) || typeof value === 'function' ? call(WeakMapGet, wasmRealCache, value) : undefined;
+        if (kind === 'table') {
+          if (info !== undefined) value = info;
+        } else if (kind === 'function' && info !== undefined) {
+          value = functionWrapper(info[0], info[1], value);
+        } else if (kind === 'function') {
           let wrapper = call(MapGet, wrappers, value);
           if (wrapper === undefined) {
             wrapper = builtin(value.name, value.length, (r, nt, ...a) =>
@@ -487,6 +818,8 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
         memory,
         ownMemory,
         ownGlobals,
+        ownTables,
+        tables: ObjectFreeze(tables),
         exports: exportsObject,
       }));
       call(WeakMapSet, wasmRealCache, self, real);
@@ -505,12 +838,13 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
     const copyRest = (from, to) => {
       const keys = ReflectOwnKeys(from);
       for (let i = 0; i < keys.length; i++) {
-        if (keys[i] === 'constructor' || keys[i] === 'exports') continue;
+        if (keys[i] === 'constructor' || keys[i] === 'exports' || ObjectPrototypeHasOwnProperty(to, keys[i])) continue;
         ObjectDefineProperty(to, keys[i], ObjectGetOwnPropertyDescriptor(from, keys[i]));
       }
     };
     copyRest(RealModule.prototype, ModulePrototype);
     copyRest(RealInstance.prototype, InstancePrototype);
+    copyRest(RealTable.prototype, TablePrototype);
 
     // ---- compile, instantiate
     // V8 compiles these in the background and settles the promise from a
@@ -564,6 +898,7 @@ let wasmRealCache = new WeakMapCtor(); // wrapper -> real object(s) (never saved
     });
     hidden(RealWasm, 'Module', Module);
     hidden(RealWasm, 'Instance', Instance);
+    hidden(RealWasm, 'Table', Table);
     hidden(RealWasm, 'compile', compile);
     hidden(RealWasm, 'instantiate', instantiate);
   }
