@@ -134,18 +134,31 @@ let wasmBeforeSnapshot = () => {};
       return pos;
     };
     const NUMERIC = { __proto__: null, 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' };
+    const REFERENCE = { __proto__: null, 0x70: 'anyfunc', 0x6f: 'externref' };
+    const TYPE_BYTE = { __proto__: null, i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, anyfunc: 0x70, externref: 0x6f };
     // The module's own globals, if every one is numeric with a constant or
-    // global.get initializer (what kenshell can give as an import):
-    // [[type, mutable, init kind, init value], ...]; else undefined.
+    // global.get initializer, or a funcref or externref one with a ref.null
+    // initializer or (if mutable) ref.func (what kenshell can give as an
+    // import): [[type, mutable, init kind, init value], ...]; else undefined.
     const ownGlobals = (bytes, contentStart) => {
       const [count, start] = readLeb(bytes, contentStart);
       let pos = start;
       const globals = [];
       for (let i = 0; i < count; i++) {
         const type = NUMERIC[bytes[pos]];
+        const reference = REFERENCE[bytes[pos]];
         const mutable = bytes[pos + 1] === 1;
         const op = bytes[pos + 2];
         pos += 3;
+        if (reference !== undefined) {
+          let value = null;
+          if (op === 0xd0) pos++;
+          else if (op === 0xd2 && mutable) [value, pos] = readLeb(bytes, pos);
+          else return undefined;
+          if (bytes[pos++] !== 0x0b) return undefined;
+          append(globals, ObjectFreeze([reference, mutable, op, value]));
+          continue;
+        }
         if (type === undefined) return undefined;
         let value;
         if (op === 0x41) [value, pos] = readSignedLeb(bytes, pos, false);
@@ -257,7 +270,7 @@ let wasmBeforeSnapshot = () => {};
           appendName(newImport, KENSHELL_IMPORT);
           appendName(newImport, `global${j}`);
           append(newImport, 3);
-          append(newImport, globals[j][0] === 'i32' ? 0x7f : globals[j][0] === 'i64' ? 0x7e : globals[j][0] === 'f32' ? 0x7d : 0x7c);
+          append(newImport, TYPE_BYTE[globals[j][0]]);
           append(newImport, globals[j][1] ? 1 : 0);
           added++;
         }
@@ -369,6 +382,11 @@ let wasmBeforeSnapshot = () => {};
       const made = [];
       for (let j = 0; j < globals.length; j++) {
         const [type, mutable, op, init] = globals[j];
+        if (REFERENCE[TYPE_BYTE[type]] !== undefined) {
+          // A ref.func value is set once the instance exists (afterInstantiation).
+          append(made, adoptGlobal(GlobalPrototype, new RealGlobal({ __proto__: null, value: type, mutable }, null), type, mutable));
+          continue;
+        }
         let value = init;
         if (op === 0x23) {
           const source = importedGlobals[init];
@@ -509,6 +527,8 @@ let wasmBeforeSnapshot = () => {};
         if (exported !== undefined) return InstanceExportsGetter(realInstanceOf(exported[0]))[exported[1]];
       } else if (isTable(value)) {
         return realTableOf(value);
+      } else if (isGlobalWrapper(value)) {
+        return realGlobalOf(value);
       }
       return value;
     };
@@ -549,6 +569,7 @@ let wasmBeforeSnapshot = () => {};
         call(WeakMapGet, tableState, tables[t]).contents = contents;
       }
       liveTables = new MapCtor();
+      saveGlobals();
     };
 
     const TablePrototype = {};
@@ -621,6 +642,113 @@ let wasmBeforeSnapshot = () => {};
       return fromReal(result);
     });
 
+    // ---- Global
+    // A Global of a numeric type is V8's own (V8 snapshots its value). One
+    // that holds a reference (funcref, externref) is a wrapper of the same
+    // prototype, saved as its type and, written just before each
+    // checkpoint, its value (a function as its wrapper); the real Global is
+    // made again lazily after a restore. A global V8 made for an instance
+    // (exported, and not one kenshell could give as an import) is a
+    // wrapper that finds it again through its instance and export name:
+    // after a restore it has the value the instance starts with.
+    const GlobalPrototype = RealGlobal.prototype;
+    const GlobalValueSet = ObjectGetOwnPropertyDescriptor(RealGlobal.prototype, 'value').set;
+    const GlobalValueOf = RealGlobal.prototype.valueOf;
+    const globalState = new WeakMapCtor(); // Global wrapper -> { type, mutable, value, instance, name } (saved)
+    let liveGlobals = new MapCtor(); // as liveTables
+    const isGlobalWrapper = (value) =>
+      typeof value === 'object' && value !== null && call(WeakMapHas, globalState, value);
+    const adoptGlobal = (proto, real, type, mutable) => {
+      const self = ObjectCreate(proto);
+      call(WeakMapSet, globalState, self, { __proto__: null, type, mutable, value: undefined, instance: undefined, name: undefined });
+      call(WeakMapSet, wasmRealCache, self, real);
+      call(WeakMapSet, wasmRealCache, real, self);
+      call(MapSet, liveGlobals, self, self);
+      return self;
+    };
+    const instanceGlobal = (instance, name, real) => {
+      const self = ObjectCreate(GlobalPrototype);
+      call(WeakMapSet, globalState, self, { __proto__: null, type: undefined, mutable: undefined, value: undefined, instance, name });
+      call(WeakMapSet, wasmRealCache, self, real);
+      call(WeakMapSet, wasmRealCache, real, self);
+      return self;
+    };
+    const realGlobalOf = (wrapper) => {
+      let real = call(WeakMapGet, wasmRealCache, wrapper);
+      if (real !== undefined) return real;
+      const state = call(WeakMapGet, globalState, wrapper);
+      if (state.instance !== undefined) {
+        real = InstanceExportsGetter(realInstanceOf(state.instance))[state.name];
+      } else {
+        const descriptor = { __proto__: null, value: state.type, mutable: state.mutable };
+        // A mutable one is in the cache before its value is set: setting a
+        // function may instantiate again the instance that imports it.
+        real = new RealGlobal(descriptor, state.mutable ? null : toReal(state.value));
+        call(MapSet, liveGlobals, wrapper, wrapper);
+        if (state.mutable) {
+          call(WeakMapSet, wasmRealCache, wrapper, real);
+          call(GlobalValueSet, real, toReal(state.value));
+        }
+      }
+      call(WeakMapSet, wasmRealCache, wrapper, real);
+      call(WeakMapSet, wasmRealCache, real, wrapper);
+      return real;
+    };
+    const saveGlobals = () => {
+      const globals = mapList(liveGlobals, false);
+      for (let g = 0; g < globals.length; g++) {
+        const real = call(WeakMapGet, wasmRealCache, globals[g]);
+        if (real !== undefined) call(WeakMapGet, globalState, globals[g]).value = fromReal(call(GlobalValueGet, real));
+      }
+      liveGlobals = new MapCtor();
+    };
+    const Global = builtin('Global', RealGlobal.length, (receiver, newTarget, ...args) => {
+      if (newTarget === undefined) return ReflectApply(RealGlobal, receiver, args);
+      const descriptor = args[0];
+      let type;
+      let mutable;
+      const realArgs = [];
+      for (let i = 0; i < args.length; i++) append(realArgs, toReal(args[i]));
+      if ((typeof descriptor === 'object' && descriptor !== null) || typeof descriptor === 'function') {
+        // As for Table: V8 reads the descriptor, kenshell notes what it read.
+        const recording = { __proto__: null };
+        const forward = (key, note) => ObjectDefineProperty(recording, key, {
+          __proto__: null,
+          enumerable: true,
+          get: () => note(descriptor[key]),
+        });
+        forward('mutable', (value) => (mutable = !!value));
+        forward('value', (value) => (type = value === undefined ? value : `${value}`));
+        realArgs[0] = recording;
+      }
+      if (type === 'funcref') type = 'anyfunc';
+      const real = ReflectConstruct(RealGlobal, realArgs, newTarget);
+      if (type !== 'anyfunc' && type !== 'externref') return real;
+      return adoptGlobal(createFromConstructor(newTarget, GlobalPrototype), real, type, mutable);
+    }, true);
+    // The real Global behind a receiver (itself if it is V8's own).
+    const globalReceiver = (receiver) => (isGlobalWrapper(receiver) ? realGlobalOf(receiver) : receiver);
+    const valueDescriptor = ObjectGetOwnPropertyDescriptor(RealGlobal.prototype, 'value');
+    ObjectDefineProperty(RealGlobal.prototype, 'value', {
+      __proto__: null,
+      get: builtin('get value', 0, (receiver) => fromReal(call(GlobalValueGet, globalReceiver(receiver)))),
+      set: builtin('set value', 1, (receiver, nt, value) => {
+        call(GlobalValueSet, globalReceiver(receiver), toReal(value));
+      }),
+      enumerable: valueDescriptor.enumerable,
+      configurable: valueDescriptor.configurable,
+    });
+    const valueOfDescriptor = ObjectGetOwnPropertyDescriptor(RealGlobal.prototype, 'valueOf');
+    ObjectDefineProperty(RealGlobal.prototype, 'valueOf', {
+      __proto__: null,
+      value: builtin('valueOf', 0, (receiver) => fromReal(call(GlobalValueOf, globalReceiver(receiver)))),
+      writable: valueOfDescriptor.writable,
+      enumerable: valueOfDescriptor.enumerable,
+      configurable: valueOfDescriptor.configurable,
+    });
+    ObjectDefineProperty(Global, 'prototype', { __proto__: null, value: GlobalPrototype, writable: false, enumerable: false, configurable: false });
+    ObjectDefineProperty(GlobalPrototype, 'constructor', { __proto__: null, value: Global, writable: true, enumerable: false, configurable: true });
+
     // ---- Instance
     const realInstanceOf = (wrapper) => {
       let real = call(WeakMapGet, wasmRealCache, wrapper);
@@ -680,7 +808,7 @@ let wasmBeforeSnapshot = () => {};
       if (ownMemory !== undefined || ownGlobals !== undefined || ownTables !== undefined) {
         const own = { __proto__: null, memory: ownMemory };
         if (ownGlobals !== undefined) {
-          for (let j = 0; j < ownGlobals.length; j++) own[`global${j}`] = ownGlobals[j];
+          for (let j = 0; j < ownGlobals.length; j++) own[`global${j}`] = toReal(ownGlobals[j]);
         }
         if (ownTables !== undefined) {
           for (let j = 0; j < ownTables.length; j++) own[`table${j}`] = realTableOf(ownTables[j]);
@@ -785,17 +913,42 @@ let wasmBeforeSnapshot = () => {};
       const real = ReflectConstruct(RealInstance, [compiled, realImports(imports, ownMemory, ownGlobals, ownTables)]);
       const self = createFromConstructor(newTarget, InstancePrototype);
       registerFunctions(self, module, real);
+      const ownGlobalTypes = moduleRecord(module).globals;
+      if (ownGlobalTypes !== undefined) {
+        for (let j = 0; j < ownGlobalTypes.length; j++) {
+          if (ownGlobalTypes[j][2] === 0xd2) call(GlobalValueSet, realGlobalOf(ownGlobals[j]), InstanceExportsGetter(real)[hiddenExport(ownGlobalTypes[j][3])]);
+        }
+      }
       // The exports object, as V8 makes it: null prototype, export order, frozen.
       const realExports = InstanceExportsGetter(real);
       const exportsObject = { __proto__: null };
       const wrappers = new MapCtor();
       const declaredExports = ModuleExports(original);
+      // A Global given as an import or made by kenshell is exported as
+      // itself; any other was made by V8 for this instance.
+      const knownGlobal = (value) => {
+        if (ownGlobals !== undefined) {
+          for (let j = 0; j < ownGlobals.length; j++) {
+            if (ownGlobals[j] === value || realGlobalOf(ownGlobals[j]) === value) return true;
+          }
+        }
+        const modules = ObjectGetOwnPropertyNames(imports);
+        for (let i = 0; i < modules.length; i++) {
+          const names = ObjectGetOwnPropertyNames(imports[modules[i]]);
+          for (let j = 0; j < names.length; j++) {
+            const given = imports[modules[i]][names[j]];
+            if (given === value || (isGlobalWrapper(given) && realGlobalOf(given) === value)) return true;
+          }
+        }
+        return false;
+      };
       for (let i = 0; i < declaredExports.length; i++) {
         const { name, kind } = declaredExports[i];
         let value = realExports[name];
         const info = (typeof value === 'object' && value !== null) || typeof value === 'function' ? call(WeakMapGet, wasmRealCache, value) : undefined;
-        if (kind === 'table') {
+        if (kind === 'table' || kind === 'global') {
           if (info !== undefined) value = info;
+          else if (kind === 'global' && !knownGlobal(value)) value = instanceGlobal(self, name, value);
         } else if (kind === 'function' && info !== undefined) {
           value = functionWrapper(info[0], info[1], value);
         } else if (kind === 'function') {
@@ -899,6 +1052,7 @@ let wasmBeforeSnapshot = () => {};
     hidden(RealWasm, 'Module', Module);
     hidden(RealWasm, 'Instance', Instance);
     hidden(RealWasm, 'Table', Table);
+    hidden(RealWasm, 'Global', Global);
     hidden(RealWasm, 'compile', compile);
     hidden(RealWasm, 'instantiate', instantiate);
   }
