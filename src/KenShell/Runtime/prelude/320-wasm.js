@@ -223,9 +223,10 @@ let wasmBeforeSnapshot = () => {};
     // imports; and without the start function if dropStart. Indexes do not
     // move: imports are numbered first, in order, per kind, and the new ones
     // come last, in the order the module defined them. Every function the
-    // module defines is exported too, under a name no module can export
-    // (hiddenExport), so that a function taken out of a table is known by
-    // its instance and index, and can be found again after a restore.
+    // module has (imported ones too) is exported as well, under a name no
+    // module can export (hiddenExport), so that a function taken out of a
+    // table is known by its instance and index, and can be found again
+    // after a restore.
     // Returns [bytes, memory limits bytes or undefined, globals or undefined,
     // tables or undefined, first defined function index, function count].
     const rewrite = (bytes, dropStart) => {
@@ -288,7 +289,7 @@ let wasmBeforeSnapshot = () => {};
       const out = [];
       appendRange(out, bytes, 0, 8);
       let importDone = added === 0;
-      let exportDone = functionCount === 0;
+      let exportDone = firstFunction + functionCount === 0;
       const emitImports = (oldContentStart, oldEnd) => {
         const content = [];
         let count = 0;
@@ -307,9 +308,9 @@ let wasmBeforeSnapshot = () => {};
         let count = 0;
         let at = oldEnd;
         if (oldContentStart !== undefined) [count, at] = readLeb(bytes, oldContentStart);
-        leb(content, count + functionCount);
+        leb(content, count + firstFunction + functionCount);
         appendRange(content, bytes, at, oldEnd);
-        for (let f = firstFunction; f < firstFunction + functionCount; f++) {
+        for (let f = 0; f < firstFunction + functionCount; f++) {
           appendName(content, hiddenExport(f));
           append(content, 0);
           leb(content, f);
@@ -822,8 +823,10 @@ let wasmBeforeSnapshot = () => {};
     const registerFunctions = (wrapper, module, real) => {
       const record = moduleRecord(module);
       const realExports = InstanceExportsGetter(real);
-      for (let f = record.firstFunction; f < record.firstFunction + record.functionCount; f++) {
-        call(WeakMapSet, wasmRealCache, realExports[hiddenExport(f)], ObjectFreeze([wrapper, f]));
+      for (let f = 0; f < record.firstFunction + record.functionCount; f++) {
+        // An imported wasm function is known by the instance that defines it.
+        const fn = realExports[hiddenExport(f)];
+        if (!call(WeakMapHas, wasmRealCache, fn)) call(WeakMapSet, wasmRealCache, fn, ObjectFreeze([wrapper, f]));
       }
     };
     // A Table for each of the module's own, of its type and limits.
