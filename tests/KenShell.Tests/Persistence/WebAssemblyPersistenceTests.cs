@@ -109,6 +109,10 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
     //    globals in the instance.
     private const string UnmovableGlobals = "[0,97,115,109,1,0,0,0,1,5,1,96,0,1,127,3,2,1,0,6,32,3,123,1,253,12,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,11,112,0,210,0,11,127,1,65,9,11,7,21,4,1,118,3,0,2,102,114,3,1,1,110,3,2,4,102,105,118,101,0,0,10,6,1,4,0,65,5,11]";
 
+    // (func $twice (export "twice") (param i32) (result i32) local.get 0 local.get 0 i32.add):
+    // no element segment, so its function is known only by its export name.
+    private const string PlainExport = "[0,97,115,109,1,0,0,0,1,6,1,96,1,127,1,127,3,2,1,0,7,9,1,5,116,119,105,99,101,0,0,10,9,1,7,0,32,0,32,0,106,11]";
+
     private const string TableProbe =
         "[tbl.length, a.exports.call(0), a.exports.call(1), a.exports.call(2), a.exports.call(3), a.exports.call(4), " +
         "tbl.get(4) === b.exports.three, tbl.get(3) === a.exports.two, taken === tbl.get(0), taken(), taken.name, " +
@@ -116,10 +120,10 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
         "c.exports.take(0).join('+'), c.exports.take(1), c.exports.xt.get(1), xg.value.get(1), fg.value === a.exports.two, " +
         "ft.get(1) === b.exports.three, String(ft.get(0)), ft.length, ft instanceof WebAssembly.Table, " +
         "d.exports.tbl.get(0) === d.exports.f, d.exports.call(0), e.exports.fr.value(), e.exports.v instanceof WebAssembly.Global, " +
-        "(() => { try { return e.exports.v.value } catch (x) { return x.constructor.name } })(), ex.getArg(tag, 0)].join()";
+        "(() => { try { return e.exports.v.value } catch (x) { return x.constructor.name } })(), ex.getArg(tag, 0), pt.get(0) === p.exports.twice, pt.get(0)(4)].join()";
 
     private const string TableExpected =
-        "'5,1,2,3,2,3,true,true,true,1,0,true,{\"x\":1},3,1+2,hello,hello,2,true,true,null,2,true,true,7,5,true,TypeError,42'";
+        "'5,1,2,3,2,3,true,true,true,1,0,true,{\"x\":1},3,1+2,hello,hello,2,true,true,null,2,true,true,7,5,true,TypeError,42,true,8'";
 
     [Fact]
     public void TablesReferenceGlobalsAndEveryWasmObjectSurviveKillAndNeverFailACheckpoint()
@@ -138,9 +142,10 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
             shell.Eval("const d = new WebAssembly.Instance(new WebAssembly.Module(D), { env: { f: () => 7 } }); 0");
             shell.Eval("const e = new WebAssembly.Instance(new WebAssembly.Module(E)); e.exports.n.value = 11; 0");
             shell.Eval("const tag = new WebAssembly.Tag({ parameters: ['i32'] }); const ex = new WebAssembly.Exception(tag, [42]); 0");
+            shell.Eval($"const p = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array({PlainExport}))); const pt = new WebAssembly.Table({{ element: 'anyfunc', initial: 1 }}); pt.set(0, p.exports.twice); 0");
             Assert.Equal(TableExpected, shell.Eval(TableProbe));
             Assert.Equal("11", shell.Eval("e.exports.n.value"));
-            WaitForCheckpoint(shell, 12);
+            WaitForCheckpoint(shell, 13);
             shell.Kill9();
         }
 
@@ -151,7 +156,7 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
             // E's globals stay in its instance, which starts again as instantiated.
             Assert.Equal("9", shell.Eval("e.exports.n.value"));
             Assert.Equal("'3,3,,true'", shell.Eval("tbl.set(0, b.exports.three); b.exports.fr.value = null; xg.value = 'x'; [a.exports.call(0), b.exports.call(0), b.exports.fr.value, tbl.get(0) === b.exports.three].join()"));
-            WaitForCheckpoint(shell, 15);
+            WaitForCheckpoint(shell, 16);
             shell.Kill9();
         }
 

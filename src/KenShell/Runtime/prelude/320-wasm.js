@@ -215,6 +215,12 @@ let wasmBeforeSnapshot = () => {};
       return counts;
     };
     const hiddenExport = (index) => `${KENSHELL_IMPORT}:f${index}`;
+    const hasReference = (globals) => {
+      for (let j = 0; j < globals.length; j++) {
+        if (TYPE_BYTE[globals[j][0]] === 0x70 || TYPE_BYTE[globals[j][0]] === 0x6f) return true;
+      }
+      return false;
+    };
     // The module's bytes with what V8 cannot snapshot in an instance turned
     // into imports that kenshell fills with objects V8 can snapshot: its own
     // memory (a Memory of the same limits), its own globals (a Global
@@ -256,7 +262,16 @@ let wasmBeforeSnapshot = () => {};
           functionCount = readLeb(bytes, contentStart)[0];
         }
       }
-      const firstFunction = importCounts(bytes)[0];
+      // Only a module with an element segment or a global (ref.func) can
+      // hand out a function it does not export; the others are spared the
+      // extra exports (V8 makes a function object for each).
+      let mayHandOut = false;
+      for (let i = 0; i < sections.length; i++) {
+        const id = sections[i][0];
+        if (id === 9 || (id === 6 && (globals === undefined || hasReference(globals)))) mayHandOut = true;
+      }
+      const firstFunction = mayHandOut ? importCounts(bytes)[0] : 0;
+      if (!mayHandOut) functionCount = 0;
       const newImport = [];
       let added = 0;
       if (limits !== undefined) {
@@ -518,8 +533,13 @@ let wasmBeforeSnapshot = () => {};
     const fromReal = (value) => {
       if (typeof value !== 'function') return value;
       const info = call(WeakMapGet, wasmRealCache, value);
-      return info === undefined ? value : functionWrapper(info[0], info[1], value);
+      if (info === undefined || typeof info === 'function') return info === undefined ? value : info;
+      return functionWrapper(info[0], info[1], value);
     };
+    // A function from a funcref table or global that kenshell cannot name
+    // (none is known to get there) would make every checkpoint fail: it is
+    // saved as null instead, and the entry said to be lost.
+    const unnamed = (value) => typeof value === 'function' && fromReal(value) === value;
     // A value given by the user as V8 needs it: the real wasm function for
     // a wrapper, the real table for a Table.
     const toReal = (value) => {
@@ -548,14 +568,7 @@ let wasmBeforeSnapshot = () => {};
       call(MapSet, liveTables, wrapper, wrapper);
       for (let i = 0; i < contents.length; i++) {
         const value = contents[i];
-        try {
-          call(RealTableSet, real, i, toReal(value));
-        } catch {
-          // A value V8 will not take back (a JavaScript function a module
-          // imported and put in its table): the entry is lost.
-          if (state.lost === undefined) state.lost = { __proto__: null };
-          state.lost[i] = true;
-        }
+        call(RealTableSet, real, i, toReal(value));
       }
       return real;
     };
@@ -566,8 +579,18 @@ let wasmBeforeSnapshot = () => {};
         if (real === undefined) continue;
         const length = call(RealTableLengthGet, real);
         const contents = [];
-        for (let i = 0; i < length; i++) append(contents, fromReal(call(RealTableGet, real, i)));
-        call(WeakMapGet, tableState, tables[t]).contents = contents;
+        const state = call(WeakMapGet, tableState, tables[t]);
+        for (let i = 0; i < length; i++) {
+          const value = call(RealTableGet, real, i);
+          if (state.element !== 'externref' && unnamed(value)) {
+            if (state.lost === undefined) state.lost = { __proto__: null };
+            state.lost[i] = true;
+            append(contents, null);
+          } else {
+            append(contents, fromReal(value));
+          }
+        }
+        state.contents = contents;
       }
       liveTables = new MapCtor();
       saveGlobals();
@@ -638,7 +661,7 @@ let wasmBeforeSnapshot = () => {};
     });
     tableMethod('get', RealTableGet, (receiver, args, result) => {
       if (result === null && lostAt(receiver, +args[0])) {
-        throw new ErrorCtor(`WebAssembly.Table.get(): the function at index ${+args[0]} (a JavaScript function the module imported) could not be put back in the table after a restore and was lost`);
+        throw new ErrorCtor(`WebAssembly.Table.get(): the function at index ${+args[0]} could not be kept at a checkpoint and was lost at the restore`);
       }
       return fromReal(result);
     });
@@ -699,7 +722,10 @@ let wasmBeforeSnapshot = () => {};
       const globals = mapList(liveGlobals, false);
       for (let g = 0; g < globals.length; g++) {
         const real = call(WeakMapGet, wasmRealCache, globals[g]);
-        if (real !== undefined) call(WeakMapGet, globalState, globals[g]).value = fromReal(call(GlobalValueGet, real));
+        if (real === undefined) continue;
+        const state = call(WeakMapGet, globalState, globals[g]);
+        const value = call(GlobalValueGet, real);
+        state.value = state.type === 'anyfunc' && unnamed(value) ? null : fromReal(value);
       }
       liveGlobals = new MapCtor();
     };
@@ -789,6 +815,16 @@ let wasmBeforeSnapshot = () => {};
       }
       call(WeakMapSet, wasmRealCache, wrapper, real);
       registerFunctions(wrapper, state.module, real);
+      // Exported functions without a hidden export, known by their name.
+      const names = ObjectGetOwnPropertyNames(state.exports);
+      const realExports = InstanceExportsGetter(real);
+      for (let i = 0; i < names.length; i++) {
+        const value = state.exports[names[i]];
+        const exported = typeof value === 'function' ? call(WeakMapGet, exportedFunctions, value) : undefined;
+        if (exported === undefined || exported[0] !== wrapper) continue;
+        const fn = realExports[exported[1]];
+        if (!call(WeakMapHas, wasmRealCache, fn)) call(WeakMapSet, wasmRealCache, fn, value);
+      }
       return real;
     };
     // The import object V8 is given: the values read at instantiation, with
@@ -961,6 +997,7 @@ let wasmBeforeSnapshot = () => {};
               ReflectApply(InstanceExportsGetter(realInstanceOf(self))[name], undefined, a));
             call(WeakMapSet, exportedFunctions, wrapper, ObjectFreeze([self, name]));
             call(MapSet, wrappers, value, wrapper);
+            if (!call(WeakMapHas, wasmRealCache, value)) call(WeakMapSet, wasmRealCache, value, wrapper);
           }
           value = wrapper;
         }
