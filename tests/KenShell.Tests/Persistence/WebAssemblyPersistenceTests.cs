@@ -113,6 +113,11 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
     // no element segment, so its function is known only by its export name.
     private const string PlainExport = "[0,97,115,109,1,0,0,0,1,6,1,96,1,127,1,127,3,2,1,0,7,9,1,5,116,119,105,99,101,0,0,10,9,1,7,0,32,0,32,0,106,11]";
 
+    // (table (export "tbl") 1 funcref) (func $hidden (result i32) i32.const 42)
+    // (func (export "put") i32.const 0 ref.func $hidden table.set 0) (elem declare func $hidden):
+    // the module's own code puts a function it does not export into its table.
+    private const string DeclaredFunction = "[0,97,115,109,1,0,0,0,1,8,2,96,0,1,127,96,0,0,3,3,2,0,1,4,4,1,112,0,1,7,13,2,3,116,98,108,1,0,3,112,117,116,0,1,9,5,1,3,0,1,0,10,15,2,4,0,65,42,11,8,0,65,0,210,0,38,0,11]";
+
     private const string TableProbe =
         "[tbl.length, a.exports.call(0), a.exports.call(1), a.exports.call(2), a.exports.call(3), a.exports.call(4), " +
         "tbl.get(4) === b.exports.three, tbl.get(3) === a.exports.two, taken === tbl.get(0), taken(), taken.name, " +
@@ -120,10 +125,10 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
         "c.exports.take(0).join('+'), c.exports.take(1), c.exports.xt.get(1), xg.value.get(1), fg.value === a.exports.two, " +
         "ft.get(1) === b.exports.three, String(ft.get(0)), ft.length, ft instanceof WebAssembly.Table, " +
         "d.exports.tbl.get(0) === d.exports.f, d.exports.call(0), e.exports.fr.value(), e.exports.v instanceof WebAssembly.Global, " +
-        "(() => { try { return e.exports.v.value } catch (x) { return x.constructor.name } })(), ex.getArg(tag, 0), pt.get(0) === p.exports.twice, pt.get(0)(4)].join()";
+        "(() => { try { return e.exports.v.value } catch (x) { return x.constructor.name } })(), ex.getArg(tag, 0), pt.get(0) === p.exports.twice, pt.get(0)(4), got(), got === fi.exports.tbl.get(0)].join()";
 
     private const string TableExpected =
-        "'5,1,2,3,2,3,true,true,true,1,0,true,{\"x\":1},3,1+2,hello,hello,2,true,true,null,2,true,true,7,5,true,TypeError,42,true,8'";
+        "'5,1,2,3,2,3,true,true,true,1,0,true,{\"x\":1},3,1+2,hello,hello,2,true,true,null,2,true,true,7,5,true,TypeError,42,true,8,42,true'";
 
     [Fact]
     public void TablesReferenceGlobalsAndEveryWasmObjectSurviveKillAndNeverFailACheckpoint()
@@ -143,9 +148,10 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
             shell.Eval("const e = new WebAssembly.Instance(new WebAssembly.Module(E)); e.exports.n.value = 11; 0");
             shell.Eval("const tag = new WebAssembly.Tag({ parameters: ['i32'] }); const ex = new WebAssembly.Exception(tag, [42]); 0");
             shell.Eval($"const p = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array({PlainExport}))); const pt = new WebAssembly.Table({{ element: 'anyfunc', initial: 1 }}); pt.set(0, p.exports.twice); 0");
+            shell.Eval($"const fi = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array({DeclaredFunction}))); fi.exports.put(); const got = fi.exports.tbl.get(0); 0");
             Assert.Equal(TableExpected, shell.Eval(TableProbe));
             Assert.Equal("11", shell.Eval("e.exports.n.value"));
-            WaitForCheckpoint(shell, 13);
+            WaitForCheckpoint(shell, 14);
             shell.Kill9();
         }
 
@@ -156,7 +162,7 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
             // E's globals stay in its instance, which starts again as instantiated.
             Assert.Equal("9", shell.Eval("e.exports.n.value"));
             Assert.Equal("'3,3,,true'", shell.Eval("tbl.set(0, b.exports.three); b.exports.fr.value = null; xg.value = 'x'; [a.exports.call(0), b.exports.call(0), b.exports.fr.value, tbl.get(0) === b.exports.three].join()"));
-            WaitForCheckpoint(shell, 16);
+            WaitForCheckpoint(shell, 17);
             shell.Kill9();
         }
 

@@ -215,11 +215,65 @@ let wasmBeforeSnapshot = () => {};
       return counts;
     };
     const hiddenExport = (index) => `${KENSHELL_IMPORT}:f${index}`;
-    const hasReference = (globals) => {
-      for (let j = 0; j < globals.length; j++) {
-        if (TYPE_BYTE[globals[j][0]] === 0x70 || TYPE_BYTE[globals[j][0]] === 0x6f) return true;
+    // The function indexes named in element segments and in globals'
+    // ref.func initializers (each once), or undefined if a section is not
+    // one kenshell can read.
+    const referenced = (bytes, sections) => {
+      const seen = { __proto__: null };
+      const found = [];
+      const note = (index) => {
+        if (seen[index] !== true) {
+          seen[index] = true;
+          append(found, index);
+        }
+      };
+      // A constant expression, up to and including its `end`; -1 if unknown.
+      const skipExpression = (pos) => {
+        for (;;) {
+          const op = bytes[pos++];
+          if (op === 0x0b) return pos;
+          if (op === 0x41 || op === 0x42) pos = readSignedLeb(bytes, pos, op === 0x42)[1];
+          else if (op === 0x43) pos += 4;
+          else if (op === 0x44) pos += 8;
+          else if (op === 0x23) pos = readLeb(bytes, pos)[1];
+          else if (op === 0xd0) pos++;
+          else if (op === 0xd2) { const [index, next] = readLeb(bytes, pos); note(index); pos = next; }
+          else if (op === 0xfd && bytes[pos] === 12) pos += 17;
+          else return -1;
+        }
+      };
+      for (let i = 0; i < sections.length; i++) {
+        const [id, , contentStart, end] = sections[i];
+        if (id === 6) {
+          let [count, pos] = readLeb(bytes, contentStart);
+          for (let g = 0; g < count && pos >= 0; g++) pos = skipExpression(pos + 2);
+          if (pos !== end) return undefined;
+        } else if (id === 9) {
+          let [count, pos] = readLeb(bytes, contentStart);
+          for (let e = 0; e < count && pos >= 0; e++) {
+            let flags;
+            [flags, pos] = readLeb(bytes, pos);
+            if (flags > 7) return undefined;
+            if (flags === 2 || flags === 6) pos = readLeb(bytes, pos)[1]; // table index
+            if ((flags & 1) === 0) pos = skipExpression(pos); // offset
+            if (pos < 0) return undefined;
+            if (flags !== 0 && flags !== 4) pos++; // element kind or reference type
+            let items;
+            [items, pos] = readLeb(bytes, pos);
+            for (let k = 0; k < items && pos >= 0; k++) {
+              if (flags & 4) {
+                pos = skipExpression(pos);
+              } else {
+                const [index, next] = readLeb(bytes, pos);
+                note(index);
+                pos = next;
+              }
+            }
+          }
+          if (pos !== end) return undefined;
+        }
       }
-      return false;
+      return found;
     };
     // The module's bytes with what V8 cannot snapshot in an instance turned
     // into imports that kenshell fills with objects V8 can snapshot: its own
@@ -262,16 +316,17 @@ let wasmBeforeSnapshot = () => {};
           functionCount = readLeb(bytes, contentStart)[0];
         }
       }
-      // Only a module with an element segment or a global (ref.func) can
-      // hand out a function it does not export; the others are spared the
-      // extra exports (V8 makes a function object for each).
-      let mayHandOut = false;
-      for (let i = 0; i < sections.length; i++) {
-        const id = sections[i][0];
-        if (id === 9 || (id === 6 && (globals === undefined || hasReference(globals)))) mayHandOut = true;
+      // Only a function named in an element segment or a global's ref.func
+      // can get into a table or a global without being exported: those get
+      // the hidden exports (V8 makes a function object for each export, at
+      // every instantiation: about 2 µs each in Node 20).
+      let hidden = referenced(bytes, sections);
+      if (hidden === undefined) {
+        // Sections kenshell cannot read: every function, to be safe.
+        hidden = [];
+        const total = importCounts(bytes)[0] + functionCount;
+        for (let f = 0; f < total; f++) append(hidden, f);
       }
-      const firstFunction = mayHandOut ? importCounts(bytes)[0] : 0;
-      if (!mayHandOut) functionCount = 0;
       const newImport = [];
       let added = 0;
       if (limits !== undefined) {
@@ -304,7 +359,7 @@ let wasmBeforeSnapshot = () => {};
       const out = [];
       appendRange(out, bytes, 0, 8);
       let importDone = added === 0;
-      let exportDone = firstFunction + functionCount === 0;
+      let exportDone = hidden.length === 0;
       const emitImports = (oldContentStart, oldEnd) => {
         const content = [];
         let count = 0;
@@ -323,12 +378,12 @@ let wasmBeforeSnapshot = () => {};
         let count = 0;
         let at = oldEnd;
         if (oldContentStart !== undefined) [count, at] = readLeb(bytes, oldContentStart);
-        leb(content, count + firstFunction + functionCount);
+        leb(content, count + hidden.length);
         appendRange(content, bytes, at, oldEnd);
-        for (let f = 0; f < firstFunction + functionCount; f++) {
-          appendName(content, hiddenExport(f));
+        for (let h = 0; h < hidden.length; h++) {
+          appendName(content, hiddenExport(hidden[h]));
           append(content, 0);
-          leb(content, f);
+          leb(content, hidden[h]);
         }
         append(out, 7);
         leb(out, content.length);
@@ -356,7 +411,7 @@ let wasmBeforeSnapshot = () => {};
       }
       if (!importDone) emitImports(undefined, 0);
       if (!exportDone) emitExports(undefined, 0);
-      return [new Uint8ArrayCtor(out), limits, globals, tables, firstFunction, functionCount];
+      return [new Uint8ArrayCtor(out), limits, globals, tables, hidden];
     };
     // For each import, in order: the value type of a global import
     // ('i32'...), else undefined.
@@ -431,7 +486,7 @@ let wasmBeforeSnapshot = () => {};
       if (record === undefined) {
         const bytes = call(WeakMapGet, moduleBytes, wrapper);
         if (bytes === undefined) return undefined;
-        record = { __proto__: null, original: ReflectConstruct(RealModule, [bytes]), first: undefined, again: undefined, limits: undefined, globals: undefined, tables: undefined, firstFunction: 0, functionCount: 0 };
+        record = { __proto__: null, original: ReflectConstruct(RealModule, [bytes]), first: undefined, again: undefined, limits: undefined, globals: undefined, tables: undefined, hidden: undefined };
         call(WeakMapSet, wasmRealCache, wrapper, record);
       }
       return record;
@@ -440,12 +495,11 @@ let wasmBeforeSnapshot = () => {};
       const record = moduleRecord(wrapper);
       const key = again ? 'again' : 'first';
       if (record[key] === undefined) {
-        const [bytes, limits, globals, tables, firstFunction, functionCount] = rewrite(call(WeakMapGet, moduleBytes, wrapper), again);
+        const [bytes, limits, globals, tables, hidden] = rewrite(call(WeakMapGet, moduleBytes, wrapper), again);
         record.limits = limits;
         record.globals = globals;
         record.tables = tables;
-        record.firstFunction = firstFunction;
-        record.functionCount = functionCount;
+        record.hidden = hidden;
         record[key] = ReflectConstruct(RealModule, [bytes]);
       }
       return record[key];
@@ -461,7 +515,7 @@ let wasmBeforeSnapshot = () => {};
     const adoptModule = (proto, real, bytes) => {
       const self = ObjectCreate(proto);
       call(WeakMapSet, moduleBytes, self, bytes);
-      call(WeakMapSet, wasmRealCache, self, { __proto__: null, original: real, first: undefined, again: undefined, limits: undefined, globals: undefined, tables: undefined, firstFunction: 0, functionCount: 0 });
+      call(WeakMapSet, wasmRealCache, self, { __proto__: null, original: real, first: undefined, again: undefined, limits: undefined, globals: undefined, tables: undefined, hidden: undefined });
       return self;
     };
     const Module = builtin('Module', RealModule.length, (receiver, newTarget, ...args) => {
@@ -859,8 +913,10 @@ let wasmBeforeSnapshot = () => {};
     const registerFunctions = (wrapper, module, real) => {
       const record = moduleRecord(module);
       const realExports = InstanceExportsGetter(real);
-      for (let f = 0; f < record.firstFunction + record.functionCount; f++) {
+      const hidden = record.hidden;
+      for (let h = 0; h < hidden.length; h++) {
         // An imported wasm function is known by the instance that defines it.
+        const f = hidden[h];
         const fn = realExports[hiddenExport(f)];
         if (!call(WeakMapHas, wasmRealCache, fn)) call(WeakMapSet, wasmRealCache, fn, ObjectFreeze([wrapper, f]));
       }
