@@ -118,6 +118,9 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
     // the module's own code puts a function it does not export into its table.
     private const string DeclaredFunction = "[0,97,115,109,1,0,0,0,1,8,2,96,0,1,127,96,0,0,3,3,2,0,1,4,4,1,112,0,1,7,13,2,3,116,98,108,1,0,3,112,117,116,0,1,9,5,1,3,0,1,0,10,15,2,4,0,65,42,11,8,0,65,0,210,0,38,0,11]";
 
+    // (global i32 (i32.const 1)) (global (export "g1") (mut i32) (i32.const 2))
+    private const string TwoGlobals = "[0,97,115,109,1,0,0,0,6,11,2,127,0,65,1,11,127,1,65,2,11,7,6,1,2,103,49,3,1]";
+
     private const string TableProbe =
         "[tbl.length, a.exports.call(0), a.exports.call(1), a.exports.call(2), a.exports.call(3), a.exports.call(4), " +
         "tbl.get(4) === b.exports.three, tbl.get(3) === a.exports.two, taken === tbl.get(0), taken(), taken.name, " +
@@ -125,10 +128,11 @@ public sealed class WebAssemblyPersistenceTests : IDisposable
         "c.exports.take(0).join('+'), c.exports.take(1), c.exports.xt.get(1), xg.value.get(1), fg.value === a.exports.two, " +
         "ft.get(1) === b.exports.three, String(ft.get(0)), ft.length, ft instanceof WebAssembly.Table, " +
         "d.exports.tbl.get(0) === d.exports.f, d.exports.call(0), e.exports.fr.value(), e.exports.v instanceof WebAssembly.Global, " +
-        "(() => { try { return e.exports.v.value } catch (x) { return x.constructor.name } })(), ex.getArg(tag, 0), pt.get(0) === p.exports.twice, pt.get(0)(4), got(), got === fi.exports.tbl.get(0)].join()";
+        "(() => { try { return e.exports.v.value } catch (x) { return x.constructor.name } })(), ex.getArg(tag, 0), pt.get(0) === p.exports.twice, pt.get(0)(4), got(), got === fi.exports.tbl.get(0), " +
+        $"new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array({TwoGlobals}))).exports.g1.value].join()";
 
     private const string TableExpected =
-        "'5,1,2,3,2,3,true,true,true,1,0,true,{\"x\":1},3,1+2,hello,hello,2,true,true,null,2,true,true,7,5,true,TypeError,42,true,8,42,true'";
+        "'5,1,2,3,2,3,true,true,true,1,0,true,{\"x\":1},3,1+2,hello,hello,2,true,true,null,2,true,true,7,5,true,TypeError,42,true,8,42,true,2'";
 
     [Fact]
     public void TablesReferenceGlobalsAndEveryWasmObjectSurviveKillAndNeverFailACheckpoint()

@@ -1024,7 +1024,7 @@ let wasmBeforeSnapshot = () => {};
       const knownGlobal = (value) => {
         if (ownGlobals !== undefined) {
           for (let j = 0; j < ownGlobals.length; j++) {
-            if (ownGlobals[j] === value || realGlobalOf(ownGlobals[j]) === value) return true;
+            if (ownGlobals[j] === value || toReal(ownGlobals[j]) === value) return true;
           }
         }
         const modules = ObjectGetOwnPropertyNames(imports);
