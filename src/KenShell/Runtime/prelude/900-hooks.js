@@ -324,6 +324,7 @@ return {
   // it changes exists only in that child.
   beforeSnapshot() {
     intlCache = new WeakMapCtor();
+    wasmBeforeSnapshot();
     wasmRealCache = new WeakMapCtor();
   },
   // Runs once in every heap restored from a checkpoint, before any turn.
