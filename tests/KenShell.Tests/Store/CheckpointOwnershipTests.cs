@@ -74,7 +74,9 @@ public sealed class CheckpointOwnershipTests : IDisposable
     [Fact]
     public void PruningSetsAsideAnOlderFileThatIsNotThisStoresInsteadOfDeletingIt()
     {
-        int v = RunUntilCheckpointAtLeast(_dir, 3);
+        // Far enough that free names remain below the newest checkpoint: time
+        // travel keeps older checkpoints, exponentially spaced (about log2 of the turn).
+        int v = RunUntilCheckpointAtLeast(_dir, 12);
         ulong newest = _dir.Checkpoints()[0].Turn;
         // Under free names older than the newest checkpoint (which the next run loads
         // and keeps as its older generation): a stranger's checkpoint, and garbage.
