@@ -25,24 +25,11 @@ public sealed class NodeLibFixtureTests : IDisposable
         List<RecordedCases.Case> cases = RecordedCases.Load("nodelib/cases.txt");
         Dictionary<string, string> recorded = RecordedCases.LoadOutputs("nodelib/node-output.txt");
         Assert.True(cases.Count >= 70, $"only {cases.Count} cases");
-        string input = string.Concat(cases.Select(c => string.Join("\n", c.Lines) + $"\n'#=== {c.Name}'\n"));
+        string input = RecordedCases.Input(cases);
         KenshellResult result = _project.Run(input);
         Assert.Equal(0, result.ExitCode);
 
-        string rest = result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal);
-        var failures = new List<string>();
-        foreach (RecordedCases.Case c in cases)
-        {
-            string marker = $"'#=== {c.Name}'\n";
-            int at = rest.IndexOf(marker, StringComparison.Ordinal);
-            Assert.True(at >= 0, $"case '{c.Name}': its marker never came back\n{result}");
-            string actual = rest[..at];
-            rest = rest[(at + marker.Length)..];
-            string expected = recorded[c.Name];
-            if (actual != expected)
-                failures.Add($"case '{c.Name}':\n--- node\n{expected}--- kenshell\n{actual}");
-        }
-        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ from node -i:\n\n" + string.Join("\n", failures));
+        RecordedCases.AssertEachCaseAsRecorded(cases, recorded, result, result.Stdout.Replace(_project.Dir, "<DIR>", StringComparison.Ordinal));
     }
 
     [Fact]

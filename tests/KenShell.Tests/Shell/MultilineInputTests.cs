@@ -29,24 +29,11 @@ public sealed class MultilineInputTests : IDisposable
         List<RecordedCases.Case> cases = RecordedCases.Load("multiline/cases.txt");
         Dictionary<string, string> recorded = RecordedCases.LoadOutputs("multiline/node-output.txt");
         Assert.True(cases.Count >= 60, $"only {cases.Count} cases");
-        string input = string.Concat(cases.Select(c => string.Join("\n", c.Lines) + $"\n.break\n'#=== {c.Name}'\n"));
+        string input = RecordedCases.Input(cases, afterCase: ".break");
         KenshellResult result = Kenshell.Run(_dir.Path, input);
         Assert.Equal(0, result.ExitCode);
 
-        string rest = result.Stdout;
-        var failures = new List<string>();
-        foreach (RecordedCases.Case c in cases)
-        {
-            string marker = $"'#=== {c.Name}'\n";
-            int at = rest.IndexOf(marker, StringComparison.Ordinal);
-            Assert.True(at >= 0, $"case '{c.Name}': its marker never came back\n{result}");
-            string actual = rest[..at];
-            rest = rest[(at + marker.Length)..];
-            string expected = Deliberate.TryGetValue(c.Name, out string? ours) ? ours : recorded[c.Name];
-            if (actual != expected)
-                failures.Add($"case '{c.Name}':\n--- node\n{expected}--- kenshell\n{actual}");
-        }
-        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ from node -i:\n\n" + string.Join("\n", failures));
+        RecordedCases.AssertEachCaseAsRecorded(cases, recorded, result, result.Stdout, Deliberate);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -1,10 +1,11 @@
 using System.Text;
+using Xunit;
 
 namespace KenShell.Tests.Support;
 
 /// <summary>
 /// The fixture format shared by the recorded-from-Node suites
-/// (tests/fixtures/multiline, tests/fixtures/modules): a cases file whose
+/// (tests/fixtures/multiline, modules, esm, nodelib): a cases file whose
 /// cases start at lines "#--- name", and the output file its record.js
 /// wrote in the same layout, one section per case.
 /// </summary>
@@ -24,6 +25,41 @@ public static class RecordedCases
         foreach (var (_, lines) in cases)
             while (lines.Count > 0 && lines[^1] == "") lines.RemoveAt(lines.Count - 1);
         return cases.Select(c => new Case(c.Name, c.Lines)).ToList();
+    }
+
+    /// <summary>
+    /// The stream record.js typed into <c>node -i</c>: each case's lines, then
+    /// <paramref name="afterCase"/> (if any), then the marker expression whose
+    /// echo separates the outputs.
+    /// </summary>
+    public static string Input(IEnumerable<Case> cases, string? afterCase = null)
+    {
+        string after = afterCase is null ? "" : afterCase + "\n";
+        return string.Concat(cases.Select(c => string.Join("\n", c.Lines) + $"\n{after}'#=== {c.Name}'\n"));
+    }
+
+    /// <summary>
+    /// Splits what kenshell printed (<paramref name="stdout"/>) at the markers and
+    /// checks each case against what Node printed, or against its entry in
+    /// <paramref name="deliberate"/>; fails naming every case that differs.
+    /// </summary>
+    public static void AssertEachCaseAsRecorded(IReadOnlyList<Case> cases, IReadOnlyDictionary<string, string> recorded,
+        KenshellResult result, string stdout, IReadOnlyDictionary<string, string>? deliberate = null)
+    {
+        string rest = stdout;
+        var failures = new List<string>();
+        foreach (Case c in cases)
+        {
+            string marker = $"'#=== {c.Name}'\n";
+            int at = rest.IndexOf(marker, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"case '{c.Name}': its marker never came back\n{result}");
+            string actual = rest[..at];
+            rest = rest[(at + marker.Length)..];
+            string expected = deliberate is not null && deliberate.TryGetValue(c.Name, out string? ours) ? ours : recorded[c.Name];
+            if (actual != expected)
+                failures.Add($"case '{c.Name}':\n--- node\n{expected}--- kenshell\n{actual}");
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ from node -i:\n\n" + string.Join("\n", failures));
     }
 
     /// <summary>What Node printed for each case, by name.</summary>
