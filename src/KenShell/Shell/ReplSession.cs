@@ -281,7 +281,6 @@ public sealed partial class ReplSession : IDisposable
         TurnOutcome outcome = _runner.Run(source);
         if (outcome == TurnOutcome.Incomplete) return;
         _pending.Clear();
-        if (outcome == TurnOutcome.Committed) _sessionInputs.Add(source);
     }
 
     private void FinishEditor()
@@ -290,7 +289,7 @@ public sealed partial class ReplSession : IDisposable
         _editorLines = null;
         if (string.IsNullOrWhiteSpace(source)) return;
         // The whole block is one input; one that stops early is a syntax error.
-        if (_runner.Run(source, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(source);
+        _runner.Run(source, EvalMode.Whole);
         _stdout.Flush();
     }
 
@@ -613,26 +612,11 @@ public sealed partial class ReplSession : IDisposable
             return;
         }
         if (string.IsNullOrWhiteSpace(text)) return;
-        if (_runner.Run(text, EvalMode.Whole) == TurnOutcome.Committed) _sessionInputs.Add(text.TrimEnd('\r', '\n'));
-        _stdout.Flush();
-    }
-
-    private void Save(string file)
-    {
-        try
-        {
-            File.WriteAllText(file, string.Concat(_sessionInputs.Select(i => i + "\n")));
-            _stdout.WriteLine($"Session saved to: {file}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            _stdout.WriteLine($"Failed to save: {file}: {e.Message}");
-        }
+        _runner.Run(text, EvalMode.Whole);
         _stdout.Flush();
     }
 
     private List<string>? _editorLines;
-    private readonly List<string> _sessionInputs = new();
 
     [GeneratedRegex(@"^\.(\S+)\s*(.*)$", RegexOptions.Singleline)]
     private static partial Regex DotCommandSyntax();
